@@ -1,0 +1,135 @@
+# Lucid: GNU make, C11. `make help` lists the targets.
+
+CC      ?= cc
+PKGS    := sdl2 slirp zlib libelf
+TPKGS   := criterion jansson
+O       ?= build
+SAN_O   := build-san
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I. -MMD -MP
+CFLAGS  ?= -O2 -g
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+
+# Debian packages `make deps` installs (the header or tool each provides).
+DEB_PKGS := libsdl2-dev libslirp-dev zlib1g-dev libelf-dev libcriterion-dev \
+	    libjansson-dev pkg-config nasm seabios
+BENCH_DEB_PKGS := qemu-system-x86 bochs bochsbios
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+T_CFLAGS   = $(shell pkg-config --cflags $(TPKGS) 2>/dev/null)
+T_LIBS     = $(shell pkg-config --libs $(TPKGS) 2>/dev/null)
+
+SUBDIRS := core cpu mmu devices accel vmbus ui traces
+LIB_SRC := $(filter-out core/main.c,$(foreach d,$(SUBDIRS),$(wildcard $(d)/*.c)))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+SST_SRC := $(wildcard tests/conformance/*.c)
+
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+
+.PHONY: all run test unit integration conformance conformance-ci bench deps \
+	bench-deps format clean help san
+
+all: lucid
+
+# --- the emulator -----------------------------------------------------------
+lucid: $(call objs,$(O),$(LIB_SRC) core/main.c)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# --- sanitizer build used by the tests --------------------------------------
+SAN_LIB := $(call objs,$(SAN_O),$(LIB_SRC))
+
+$(SAN_O)/lucid: $(SAN_LIB) $(SAN_O)/core/main.o
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SAN_O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) $(T_CFLAGS) -c -o $@ $<
+
+$(SAN_O)/unit-tests: $(SAN_LIB) $(call objs,$(SAN_O),$(UNIT_SRC))
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(T_LIBS)
+
+$(SAN_O)/sst-runner: $(SAN_LIB) $(call objs,$(SAN_O),$(SST_SRC))
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(T_LIBS)
+
+# Optimised runner for full suites (`make conformance SST=DIR...`).
+$(O)/sst-runner: $(call objs,$(O),$(LIB_SRC)) $(call objs,$(O),$(SST_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(T_LIBS)
+
+$(O)/tests/conformance/%.o: tests/conformance/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(T_CFLAGS) -c -o $@ $<
+
+san: $(SAN_O)/lucid $(SAN_O)/unit-tests $(SAN_O)/sst-runner
+
+# --- the README's two commands ----------------------------------------------
+run: deps lucid
+	./lucid run --demo
+
+test: deps
+	$(MAKE) --no-print-directory san
+	$(MAKE) --no-print-directory unit integration conformance-ci
+
+unit: $(SAN_O)/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 $(SAN_O)/unit-tests --jobs 2
+
+integration: $(SAN_O)/lucid
+	LUCID=$(SAN_O)/lucid tests/integration/run-all.sh
+
+SHARED ?= ../shared
+conformance-ci: $(SAN_O)/sst-runner
+	tests/conformance/ci-slice.sh $(SAN_O)/sst-runner $(SHARED)/testdata/singlestep
+
+conformance: $(O)/sst-runner
+	@test -n "$(SST)" || { echo "usage: make conformance SST=DIR [SST=...]" >&2; exit 2; }
+	$(O)/sst-runner $(SST)
+
+bench: lucid
+	./lucid bench cpu
+
+# --- packages ---------------------------------------------------------------
+# Installs what is missing (quiet when all is there); as non-root prints the
+# apt-get line and fails.
+define install_missing
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "lucid: missing packages; as root run: apt-get install -y$$missing" >&2; exit 1; fi; \
+	  echo "lucid: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q $$missing >/tmp/lucid-apt.log 2>&1 || \
+	  { apt-get update -q >>/tmp/lucid-apt.log 2>&1 && apt-get install -y -q $$missing >>/tmp/lucid-apt.log 2>&1; } || \
+	  { echo "lucid: apt-get failed, see /tmp/lucid-apt.log" >&2; tail -5 /tmp/lucid-apt.log >&2; exit 1; }; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+bench-deps:
+	$(call install_missing,$(BENCH_DEB_PKGS))
+
+format:
+	clang-format -i $(foreach d,$(SUBDIRS) tests/unit tests/conformance,$(wildcard $(d)/*.[ch]))
+
+clean:
+	rm -rf $(O) $(SAN_O) lucid
+
+help:
+	@echo "make           build ./lucid"
+	@echo "make run       install missing packages, build, boot the demo machine"
+	@echo "make test      install missing packages, sanitizer build, all tests"
+	@echo "make conformance SST=DIR...   SingleStepTests over every file in DIR"
+	@echo "make bench     built-in benchmarks;  make bench-deps: peers (QEMU, Bochs)"
+	@echo "make deps      apt-get what is missing (as root)"
+	@echo "make format    clang-format the sources;  make clean"
+
+-include $(shell find $(O) $(SAN_O) -name '*.d' 2>/dev/null)

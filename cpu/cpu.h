@@ -1,0 +1,92 @@
+/* cpu/cpu.h: the x86 interpreter's public interface.
+ *
+ * The interpreter owns a struct cpu_state (the canonical state) and runs it
+ * against guest memory (mmu/mem.h) and the port bus (core/bus.h). Time flows
+ * one way: every retired instruction adds its model-table cost to
+ * clock->cycles. Interrupts arrive through core/irq (INTR + acknowledge).
+ * Hooks (MSRs, CPUID, hypercalls) are installed by core so cpu/ never
+ * includes vmbus/ or devices/.
+ */
+#ifndef LUCID_CPU_CPU_H
+#define LUCID_CPU_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/state.h"
+
+struct mem;
+struct bus;
+struct clock;
+struct irq;
+struct log;
+struct cpu;
+
+enum cpu_model_id {
+	CPU_8086,
+	CPU_286,
+	CPU_386,
+	CPU_486,
+	CPU_PENTIUM,
+	CPU_PENTIUM2,
+	CPU_NMODELS
+};
+
+struct cpu_model {
+	enum cpu_model_id id;
+	const char *name;     /* as --cpu spells it */
+	const char *desc;
+	unsigned addr_bits;   /* physical address-bus width */
+	unsigned default_mhz;
+};
+
+const struct cpu_model *cpu_model_find(const char *name);
+const struct cpu_model *cpu_model_get(enum cpu_model_id id);
+
+/* Why cpu_run returned. */
+enum cpu_exit {
+	CPU_EXIT_BUDGET,   /* reached the cycle limit */
+	CPU_EXIT_HALT,     /* HLT with nothing to wake it */
+	CPU_EXIT_STOP,     /* cpu_stop() was called (device, monitor) */
+	CPU_EXIT_SHUTDOWN, /* triple fault */
+};
+
+/* Hooks core installs; any may be NULL (then: #GP for MSRs, model CPUID). */
+struct cpu_hooks {
+	void *opaque;
+	bool (*rdmsr)(void *opaque, uint32_t index, uint64_t *value);
+	bool (*wrmsr)(void *opaque, uint32_t index, uint64_t value);
+	/* May override a CPUID leaf; return true if it did. */
+	bool (*cpuid)(void *opaque, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+};
+
+struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
+		       struct bus *bus, struct clock *clock, struct irq *irq,
+		       struct log *log);
+void cpu_destroy(struct cpu *c);
+void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks);
+
+/* Power-on / RESET state (CS:IP = F000:FFF0 with the high base for 286+). */
+void cpu_reset(struct cpu *c);
+
+/* Run until clock->cycles >= cycle_limit, a halt, a stop request or a
+ * shutdown. Takes pending interrupts at instruction boundaries. */
+enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit);
+/* Execute exactly one instruction (with its prefixes; a REP string op runs
+ * to completion). Used by the conformance runner and single-stepping. */
+enum cpu_exit cpu_step(struct cpu *c);
+/* Ask a running cpu_run to return at the next instruction boundary. */
+void cpu_stop(struct cpu *c);
+
+/* The canonical state: the interpreter keeps lazy flags internally, so go
+ * through these to read or write it. */
+void cpu_get_state(struct cpu *c, struct cpu_state *s);
+void cpu_set_state(struct cpu *c, const struct cpu_state *s);
+
+uint64_t cpu_icount(const struct cpu *c); /* retired instructions */
+const struct cpu_model *cpu_model_of(const struct cpu *c);
+
+/* Invalidate any cached translation or decoded code (memory map changed). */
+void cpu_flush_caches(struct cpu *c);
+
+#endif
