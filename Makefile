@@ -29,13 +29,28 @@ SST_SRC := $(wildcard tests/conformance/*.c)
 
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
+# Guest programs built into the binary (assembled with nasm, linked in as
+# data through .incbin): symbol name -> source.
+GEN := build/gen
+ROM_OBJS := $(GEN)/demo_rom.o $(GEN)/bench_cpu_rom.o
+
+define rom_rule
+$(GEN)/$(1).o: $(2)
+	@mkdir -p $(GEN)
+	nasm -f bin -o $(GEN)/$(1).bin $(2)
+	printf '.section .rodata\n.global $(1), $(1)_end\n$(1):\n.incbin "$(GEN)/$(1).bin"\n$(1)_end:\n.section .note.GNU-stack,"",@progbits\n' > $(GEN)/$(1).S
+	$(CC) -c -o $$@ $(GEN)/$(1).S
+endef
+$(eval $(call rom_rule,demo_rom,core/demo.asm))
+$(eval $(call rom_rule,bench_cpu_rom,tests/bench/cpu-workload.asm))
+
 .PHONY: all run test unit integration conformance conformance-ci bench deps \
 	bench-deps format clean help san
 
 all: lucid
 
 # --- the emulator -----------------------------------------------------------
-lucid: $(call objs,$(O),$(LIB_SRC) core/main.c)
+lucid: $(call objs,$(O),$(LIB_SRC) core/main.c) $(ROM_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(O)/%.o: %.c
@@ -43,7 +58,7 @@ $(O)/%.o: %.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # --- sanitizer build used by the tests --------------------------------------
-SAN_LIB := $(call objs,$(SAN_O),$(LIB_SRC))
+SAN_LIB := $(call objs,$(SAN_O),$(LIB_SRC)) $(ROM_OBJS)
 
 $(SAN_O)/lucid: $(SAN_LIB) $(SAN_O)/core/main.o
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
@@ -59,7 +74,7 @@ $(SAN_O)/sst-runner: $(SAN_LIB) $(call objs,$(SAN_O),$(SST_SRC))
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(T_LIBS)
 
 # Optimised runner for full suites (`make conformance SST=DIR...`).
-$(O)/sst-runner: $(call objs,$(O),$(LIB_SRC)) $(call objs,$(O),$(SST_SRC))
+$(O)/sst-runner: $(call objs,$(O),$(LIB_SRC)) $(ROM_OBJS) $(call objs,$(O),$(SST_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(T_LIBS)
 
 $(O)/tests/conformance/%.o: tests/conformance/%.c

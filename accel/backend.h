@@ -30,6 +30,7 @@ struct backend_ops {
 	void (*stop)(void *priv);
 	void (*get_state)(void *priv, struct cpu_state *s);
 	void (*set_state)(void *priv, const struct cpu_state *s);
+	uint64_t (*icount)(void *priv); /* retired instructions */
 };
 
 extern const struct backend_ops interp_backend;

@@ -1,0 +1,95 @@
+/* accel/interp.c: the interpreter as a backend (the reference backend). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "accel/backend.h"
+#include "core/machine.h"
+#include "cpu/cpu.h"
+
+#include "core/util.h"
+
+struct interp {
+	struct cpu *cpu;
+	struct clock *clock;
+};
+
+static void *interp_create(struct machine *m, char *err, unsigned errlen)
+{
+	struct cpu *c = cpu_create(m->cfg.cpu, m->mem, m->bus, &m->clock,
+				   &m->irq, &m->log);
+	if (!c) {
+		snprintf(err, errlen, "cannot create the %s interpreter",
+			 m->cfg.cpu->name);
+		return NULL;
+	}
+	struct interp *in = xcalloc(1, sizeof(*in));
+	in->cpu = c;
+	in->clock = &m->clock;
+	return in;
+}
+
+static void interp_destroy(void *priv)
+{
+	struct interp *in = priv;
+	cpu_destroy(in->cpu);
+	free(in);
+}
+
+static void interp_reset(void *priv)
+{
+	cpu_reset(((struct interp *)priv)->cpu);
+}
+
+/* The deadline is virtual time; the CPU counts cycles. */
+static enum backend_exit interp_run(void *priv, uint64_t until_ns)
+{
+	struct interp *in = priv;
+	struct clock *clk = in->clock;
+	uint64_t limit = until_ns > clk->ns_offset
+				 ? clock_ns_to_cycles(clk, until_ns - clk->ns_offset)
+				 : clk->cycles;
+
+	switch (cpu_run(in->cpu, limit)) {
+	case CPU_EXIT_HALT:
+		return BACKEND_EXIT_HALT;
+	case CPU_EXIT_STOP:
+		return BACKEND_EXIT_STOP;
+	case CPU_EXIT_SHUTDOWN:
+		return BACKEND_EXIT_SHUTDOWN;
+	case CPU_EXIT_BUDGET:
+		break;
+	}
+	return BACKEND_EXIT_DEADLINE;
+}
+
+static void interp_stop(void *priv)
+{
+	cpu_stop(((struct interp *)priv)->cpu);
+}
+
+static void interp_get_state(void *priv, struct cpu_state *s)
+{
+	cpu_get_state(((struct interp *)priv)->cpu, s);
+}
+
+static void interp_set_state(void *priv, const struct cpu_state *s)
+{
+	cpu_set_state(((struct interp *)priv)->cpu, s);
+}
+
+static uint64_t interp_icount(void *priv)
+{
+	return cpu_icount(((struct interp *)priv)->cpu);
+}
+
+const struct backend_ops interp_backend = {
+	.name = "interp",
+	.create = interp_create,
+	.destroy = interp_destroy,
+	.reset = interp_reset,
+	.run = interp_run,
+	.stop = interp_stop,
+	.get_state = interp_get_state,
+	.set_state = interp_set_state,
+	.icount = interp_icount,
+};

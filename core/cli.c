@@ -1,0 +1,71 @@
+/* core/cli.c: parsing of sizes, durations and numbers on the command line. */
+#include "core/cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_u64(const char *s, uint64_t *v, char **end)
+{
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(s, end, 10);
+	if (errno)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t v, unit;
+
+	if (parse_u64(s, &v, &end))
+		return -1;
+	if (!strcmp(end, "") || !strcasecmp(end, "M") || !strcasecmp(end, "MiB"))
+		unit = 1ull << 20;
+	else if (!strcasecmp(end, "K") || !strcasecmp(end, "KiB"))
+		unit = 1ull << 10;
+	else if (!strcasecmp(end, "G") || !strcasecmp(end, "GiB"))
+		unit = 1ull << 30;
+	else
+		return -1;
+	if (v > (UINT64_MAX >> 30))
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
+int cli_parse_duration_ms(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t v, mul;
+
+	if (parse_u64(s, &v, &end))
+		return -1;
+	if (!strcmp(end, "") || !strcmp(end, "s"))
+		mul = 1000;
+	else if (!strcmp(end, "ms"))
+		mul = 1;
+	else if (!strcmp(end, "m") || !strcmp(end, "min"))
+		mul = 60000;
+	else
+		return -1;
+	if (v > UINT64_MAX / 60000)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+int cli_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	uint64_t v;
+
+	if (parse_u64(s, &v, &end) || *end || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* core/cli.h: command-line parsing helpers shared by the subcommands. */
+#ifndef LUCID_CORE_CLI_H
+#define LUCID_CORE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "16M", "640K", "1G"; a bare number means MiB. Returns -1 on junk. */
+int cli_parse_size(const char *s, uint64_t *out);
+/* "30s", "500ms", "2m"; a bare number means seconds. */
+int cli_parse_duration_ms(const char *s, uint64_t *out);
+/* A decimal in [min, max]. */
+int cli_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+
+#endif

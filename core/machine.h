@@ -1,0 +1,78 @@
+/* core/machine.h: the machine: configuration, parts, and the main loop. */
+#ifndef LUCID_CORE_MACHINE_H
+#define LUCID_CORE_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/clock.h"
+#include "core/irq.h"
+#include "core/log.h"
+#include "core/state.h"
+#include "cpu/state.h"
+
+struct bus;
+struct mem;
+struct cpu_model;
+struct backend_ops;
+struct debugcon;
+
+struct machine_config {
+	const struct cpu_model *cpu;
+	unsigned mhz;
+	uint64_t mem_size;
+	const char *bios;       /* firmware file, or: */
+	const uint8_t *rom;     /* an in-memory image (NULL: the demo ROM) */
+	size_t rom_len;
+	const char *accel;      /* "interp" (kvm arrives with its issue) */
+	const char *debugcon;   /* NULL, "stdio" or a file path */
+	const char *until_debugcon;
+	uint64_t timeout_ms;    /* wall clock, 0 = none */
+	bool speed_max;         /* don't pace virtual time to wall time */
+	const char *log_spec;
+	const char *loadvm;     /* snapshot to restore before running */
+	const char *savevm;     /* snapshot to write when the run ends */
+};
+
+/* How a run ended; also the process exit code. */
+enum machine_exit {
+	MACHINE_EXIT_OK = 0,        /* power-off, halt for good, --until-* */
+	MACHINE_EXIT_ERROR = 1,     /* setup failed */
+	MACHINE_EXIT_SHUTDOWN = 3,  /* triple fault */
+	MACHINE_EXIT_TIMEOUT = 124, /* --timeout expired */
+};
+
+struct machine {
+	struct machine_config cfg;
+	struct log log;
+	struct clock clock;
+	struct irq irq;
+	struct bus *bus;
+	struct mem *mem;
+	struct state state;
+	const struct backend_ops *backend;
+	void *backend_priv;
+	struct cpu_state cpu_state; /* snapshot/hash view of the CPU */
+	struct debugcon *debugcon;
+
+	bool stop;
+	int exit_code;
+	char exit_reason[160];
+};
+
+/* Returns 0, or -1 with one line in err (and nothing left allocated). */
+int machine_create(struct machine *m, const struct machine_config *cfg,
+		   char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+void machine_reset(struct machine *m);
+
+/* Run until the guest or the config ends the run; returns the exit code. */
+int machine_run(struct machine *m);
+/* Ask the loop to stop at the next boundary with this code and reason. */
+void machine_request_exit(struct machine *m, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One line per part: what the machine has (for the demo and `info`). */
+void machine_describe(struct machine *m, FILE *out);
+
+#endif

@@ -1,0 +1,217 @@
+/* core/main.c: the `lucid` command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bench.h"
+#include "core/cli.h"
+#include "core/machine.h"
+#include "cpu/cpu.h"
+
+#define LUCID_VERSION "0.1.0"
+
+static const char usage_main[] =
+	"Usage: lucid <command> [options]\n"
+	"\n"
+	"Lucid is a deterministic, cycle-aware x86 PC emulator.\n"
+	"\n"
+	"Commands:\n"
+	"  run      boot a machine (lucid run --help for its options)\n"
+	"  bench    built-in benchmarks: lucid bench cpu\n"
+	"  replay   replay a recorded session        (not built yet)\n"
+	"  trace    inspect recorded sessions         (not built yet)\n"
+	"\n"
+	"  lucid --help       this text\n"
+	"  lucid --version    the version\n";
+
+static const char usage_run[] =
+	"Usage: lucid run [options]\n"
+	"\n"
+	"Machine:\n"
+	"  --cpu MODEL        8086, 286, 386, 486, pentium, pentium2 (default 286)\n"
+	"  --mhz N            CPU clock in MHz (default: the model's)\n"
+	"  --mem SIZE         RAM, e.g. 640K, 16M (default 16M; 8086: 640K)\n"
+	"  --bios FILE        firmware image (default: the built-in demo ROM)\n"
+	"  --accel interp     CPU backend (kvm arrives with its issue)\n"
+	"  --demo             boot the built-in demo machine and describe it\n"
+	"\n"
+	"Output and ending:\n"
+	"  --debugcon TARGET  debug console port 0x402: stdio or a file path\n"
+	"  --until-debugcon TEXT   stop with exit 0 once TEXT appears there\n"
+	"  --timeout TIME     wall-clock limit, e.g. 30s, 500ms (exit 124)\n"
+	"  --speed max|100%   run flat out, or pace guest time to real time\n"
+	"  --savevm FILE      write a snapshot when the run ends\n"
+	"  --loadvm FILE      start from a snapshot\n"
+	"  --log SPEC         log levels, e.g. cpu=debug,bus=info or 'debug'\n"
+	"\n"
+	"Exit codes: 0 guest finished (halt for good, power-off, --until-*),\n"
+	"1 bad input or setup error, 3 triple fault, 124 timeout.\n";
+
+enum {
+	OPT_CPU = 256, OPT_MHZ, OPT_MEM, OPT_BIOS, OPT_ACCEL, OPT_DEMO,
+	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
+	OPT_SAVEVM, OPT_LOADVM,
+};
+
+static const struct option run_options[] = {
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "mhz", required_argument, NULL, OPT_MHZ },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "bios", required_argument, NULL, OPT_BIOS },
+	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
+	{ "until-debugcon", required_argument, NULL, OPT_UNTIL_DEBUGCON },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "savevm", required_argument, NULL, OPT_SAVEVM },
+	{ "loadvm", required_argument, NULL, OPT_LOADVM },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lucid: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct machine_config cfg = { .accel = "interp" };
+	bool demo = false, mem_set = false;
+	int opt;
+
+	cfg.cpu = cpu_model_find("286");
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_CPU:
+			cfg.cpu = cpu_model_find(optarg);
+			if (!cfg.cpu)
+				return fail("--cpu %s: unknown model (8086, 286, 386, 486, pentium, pentium2)",
+					    optarg);
+			break;
+		case OPT_MHZ:
+			if (cli_parse_uint(optarg, 1, 10000, &cfg.mhz))
+				return fail("--mhz %s: want a whole number of MHz, 1 to 10000",
+					    optarg);
+			break;
+		case OPT_MEM:
+			if (cli_parse_size(optarg, &cfg.mem_size))
+				return fail("--mem %s: want a size such as 640K or 16M",
+					    optarg);
+			mem_set = true;
+			break;
+		case OPT_BIOS:
+			cfg.bios = optarg;
+			break;
+		case OPT_ACCEL:
+			if (strcmp(optarg, "interp"))
+				return fail("--accel %s: only 'interp' is available in this build",
+					    optarg);
+			break;
+		case OPT_DEMO:
+			demo = true;
+			break;
+		case OPT_DEBUGCON:
+			cfg.debugcon = optarg;
+			break;
+		case OPT_UNTIL_DEBUGCON:
+			cfg.until_debugcon = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (cli_parse_duration_ms(optarg, &cfg.timeout_ms) ||
+			    !cfg.timeout_ms)
+				return fail("--timeout %s: want a duration such as 30s or 500ms",
+					    optarg);
+			break;
+		case OPT_SPEED:
+			if (!strcmp(optarg, "max"))
+				cfg.speed_max = true;
+			else if (strcmp(optarg, "100%"))
+				return fail("--speed %s: want max or 100%%", optarg);
+			break;
+		case OPT_LOG:
+			cfg.log_spec = optarg;
+			break;
+		case OPT_SAVEVM:
+			cfg.savevm = optarg;
+			break;
+		case OPT_LOADVM:
+			cfg.loadvm = optarg;
+			break;
+		case 'h':
+			fputs(usage_run, stdout);
+			return 0;
+		default:
+			return fail("run: unknown or incomplete option '%s' (see lucid run --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return fail("run: unexpected argument '%s'", argv[optind]);
+
+	if (!cfg.mhz)
+		cfg.mhz = cfg.cpu->default_mhz;
+	if (!mem_set)
+		cfg.mem_size = cfg.cpu->addr_bits <= 20 ? 640ull << 10 : 16ull << 20;
+	uint64_t bus_limit = cfg.cpu->addr_bits >= 32 ? 3ull << 30
+						       : 1ull << cfg.cpu->addr_bits;
+	if (cfg.mem_size < (64u << 10) || cfg.mem_size > bus_limit ||
+	    cfg.mem_size % 4096) {
+		char what[64];
+		snprintf(what, sizeof(what), "%llu KiB",
+			 (unsigned long long)(cfg.mem_size >> 10));
+		fprintf(stderr,
+			"lucid: --mem %s: a %s machine takes 64 KiB to %llu MiB in 4 KiB steps\n",
+			what, cfg.cpu->name,
+			(unsigned long long)(bus_limit >> 20));
+		return 1;
+	}
+	if (demo && !cfg.debugcon)
+		cfg.debugcon = "stdio";
+
+	struct machine m;
+	char err[256];
+	if (machine_create(&m, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "lucid: %s\n", err);
+		return 1;
+	}
+	if (demo)
+		machine_describe(&m, stdout);
+	int rc = machine_run(&m);
+	fprintf(stderr, "lucid: %s (%.3f ms of guest time)\n", m.exit_reason,
+		clock_now(&m.clock) / 1e6);
+	machine_destroy(&m);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 1;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("lucid %s\n", LUCID_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "bench"))
+		return bench_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay") || !strcmp(cmd, "trace"))
+		return fail("%s: record/replay is not built yet", cmd);
+	return fail("unknown command '%s' (try lucid --help)", cmd);
+}

@@ -1,0 +1,167 @@
+/* Snapshots: round trip, hash, and rejection of damaged files. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/state.h"
+#include "mmu/mem.h"
+
+struct toy {
+	uint32_t counter;
+	uint8_t regs[5];
+	uint64_t when;
+};
+
+static const struct state_field toy_fields[] = {
+	STATE_FIELD(struct toy, counter),
+	STATE_FIELD(struct toy, regs),
+	STATE_FIELD(struct toy, when),
+	STATE_END
+};
+
+static struct mem *new_mem(void)
+{
+	char err[128];
+	struct mem *m = mem_create(1 << 20, NULL, NULL, err, sizeof(err));
+	cr_assert_not_null(m);
+	return m;
+}
+
+static char *save_to_buffer(struct state *s, size_t *len)
+{
+	char *buf = NULL, err[128];
+	FILE *f = open_memstream(&buf, len);
+	cr_assert_eq(state_write(s, f, err, sizeof(err)), 0, "%s", err);
+	fclose(f);
+	return buf;
+}
+
+static int load_from_buffer(struct state *s, const char *buf, size_t len,
+			    char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)buf, len, "rb");
+	int rc = state_read(s, f, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+Test(state, save_then_load_restores_fields_and_ram)
+{
+	struct mem *m = new_mem();
+	struct toy t = { 7, { 1, 2, 3, 4, 5 }, 123456789 };
+	struct state s;
+	char err[128];
+	size_t len;
+
+	state_init(&s, m);
+	state_add(&s, "toy", toy_fields, &t);
+	mem_write32(m, 0x1000, 0xcafef00d);
+	mem_write8(m, 0xfffff, 0x77);
+	uint64_t h = state_hash(&s, true);
+	char *buf = save_to_buffer(&s, &len);
+
+	t.counter = 99;
+	t.regs[2] = 0;
+	mem_write32(m, 0x1000, 0);
+	mem_write8(m, 0x50000, 0x12); /* a page that was zero at save */
+	cr_assert_neq(state_hash(&s, true), h);
+
+	cr_assert_eq(load_from_buffer(&s, buf, len, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(t.counter, 7);
+	cr_assert_eq(t.regs[2], 3);
+	cr_assert_eq(t.when, 123456789);
+	cr_assert_eq(mem_read32(m, 0x1000), 0xcafef00d);
+	cr_assert_eq(mem_read8(m, 0x50000), 0);
+	cr_assert_eq(state_hash(&s, true), h);
+	free(buf);
+	state_destroy(&s);
+	mem_destroy(m);
+}
+
+Test(state, snapshot_of_mostly_zero_ram_is_small)
+{
+	struct mem *m = new_mem();
+	struct toy t = { 0 };
+	struct state s;
+	size_t len;
+
+	state_init(&s, m);
+	state_add(&s, "toy", toy_fields, &t);
+	mem_write8(m, 0x8000, 1);
+	char *buf = save_to_buffer(&s, &len);
+	cr_assert_lt(len, 4096, "1 MiB with one dirty byte took %zu bytes", len);
+	free(buf);
+	state_destroy(&s);
+	mem_destroy(m);
+}
+
+Test(state, truncated_or_corrupt_snapshots_are_rejected_untouched)
+{
+	struct mem *m = new_mem();
+	struct toy t = { 42, { 0 }, 0 };
+	struct state s;
+	char err[128];
+	size_t len;
+
+	state_init(&s, m);
+	state_add(&s, "toy", toy_fields, &t);
+	char *buf = save_to_buffer(&s, &len);
+	t.counter = 43;
+
+	for (size_t cut = 0; cut < len; cut += 7) {
+		err[0] = 0;
+		cr_assert_eq(load_from_buffer(&s, buf, cut, err, sizeof(err)),
+			     -1, "truncated at %zu accepted", cut);
+		cr_assert_neq(err[0], 0);
+	}
+	buf[len / 2] ^= 0x40;
+	cr_assert_eq(load_from_buffer(&s, buf, len, err, sizeof(err)), -1);
+	cr_assert_eq(t.counter, 43, "a rejected snapshot changed state");
+	free(buf);
+	state_destroy(&s);
+	mem_destroy(m);
+}
+
+Test(state, snapshot_from_a_different_machine_is_refused)
+{
+	struct mem *m = new_mem();
+	struct toy t = { 0 };
+	struct state a, b;
+	char err[128];
+	size_t len;
+	static const struct state_field other[] = {
+		STATE_FIELD(struct toy, counter),
+		STATE_END
+	};
+
+	state_init(&a, m);
+	state_add(&a, "toy", toy_fields, &t);
+	char *buf = save_to_buffer(&a, &len);
+	state_init(&b, m);
+	state_add(&b, "toy", other, &t); /* lacks fields the file has */
+	cr_assert_eq(load_from_buffer(&b, buf, len, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "toy.regs"), "%s", err);
+	free(buf);
+	state_destroy(&a);
+	state_destroy(&b);
+	mem_destroy(m);
+}
+
+Test(state, hash_depends_on_every_field)
+{
+	struct toy t = { 0 };
+	struct state s;
+	state_init(&s, NULL);
+	state_add(&s, "toy", toy_fields, &t);
+	uint64_t h0 = state_hash(&s, false);
+	t.regs[4] = 1;
+	uint64_t h1 = state_hash(&s, false);
+	t.regs[4] = 0;
+	t.when = 1;
+	uint64_t h2 = state_hash(&s, false);
+	cr_assert_neq(h0, h1);
+	cr_assert_neq(h0, h2);
+	cr_assert_neq(h1, h2);
+	state_destroy(&s);
+}
