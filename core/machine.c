@@ -175,8 +175,39 @@ fail:
 	return -1;
 }
 
+void machine_add_device(struct machine *m, const char *name, void *opaque,
+			void (*reset)(void *), void (*destroy)(void *))
+{
+	if (m->ndev == MACHINE_MAX_DEVICES) {
+		/* A build-time limit, not something a guest can reach. */
+		fprintf(stderr, "lucid: too many devices (max %d)\n",
+			MACHINE_MAX_DEVICES);
+		exit(1);
+	}
+	m->dev[m->ndev++] = (struct machine_device){ name, opaque, reset,
+						     destroy };
+}
+
+void machine_request_reset(struct machine *m)
+{
+	m->reset_pending = true;
+	if (m->backend_priv)
+		m->backend->stop(m->backend_priv);
+}
+
+void machine_set_a20(struct machine *m, bool enabled)
+{
+	if (m->mem->a20 != enabled)
+		mem_set_a20(m->mem, enabled);
+}
+
 void machine_destroy(struct machine *m)
 {
+	while (m->ndev > 0) {
+		struct machine_device *d = &m->dev[--m->ndev];
+		if (d->destroy)
+			d->destroy(d->opaque);
+	}
 	if (m->backend_priv)
 		m->backend->destroy(m->backend_priv);
 	debugcon_destroy(m->debugcon);
@@ -189,7 +220,11 @@ void machine_destroy(struct machine *m)
 
 void machine_reset(struct machine *m)
 {
+	m->reset_pending = false;
 	mem_set_a20(m->mem, true);
+	for (unsigned i = 0; i < m->ndev; i++)
+		if (m->dev[i].reset)
+			m->dev[i].reset(m->dev[i].opaque);
 	m->backend->reset(m->backend_priv);
 }
 
@@ -282,6 +317,10 @@ int machine_run(struct machine *m)
 			break;
 		}
 		clock_run_due(&m->clock);
+		if (m->reset_pending) {
+			log_info(&m->log, CORE, "system reset");
+			machine_reset(m);
+		}
 
 		uint64_t now = clock_now(&m->clock);
 		if (now < sync)

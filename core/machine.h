@@ -28,6 +28,7 @@ struct machine_config {
 	const char *debugcon;   /* NULL, "stdio" or a file path */
 	const char *until_debugcon;
 	uint64_t timeout_ms;    /* wall clock, 0 = none */
+	int64_t rtc_start;      /* RTC time at power-on, Unix seconds (UTC) */
 	bool speed_max;         /* don't pace virtual time to wall time */
 	const char *log_spec;
 	const char *loadvm;     /* snapshot to restore before running */
@@ -42,6 +43,17 @@ enum machine_exit {
 	MACHINE_EXIT_TIMEOUT = 124, /* --timeout expired */
 };
 
+/* A device as the machine sees it: reset on machine reset, destroyed with
+ * the machine (in reverse creation order). */
+struct machine_device {
+	const char *name;
+	void *opaque;
+	void (*reset)(void *opaque);
+	void (*destroy)(void *opaque);
+};
+
+#define MACHINE_MAX_DEVICES 64
+
 struct machine {
 	struct machine_config cfg;
 	struct log log;
@@ -54,8 +66,11 @@ struct machine {
 	void *backend_priv;
 	struct cpu_state cpu_state; /* snapshot/hash view of the CPU */
 	struct debugcon *debugcon;
+	struct machine_device dev[MACHINE_MAX_DEVICES];
+	unsigned ndev;
 
 	bool stop;
+	bool reset_pending;
 	int exit_code;
 	char exit_reason[160];
 };
@@ -71,6 +86,16 @@ int machine_run(struct machine *m);
 /* Ask the loop to stop at the next boundary with this code and reason. */
 void machine_request_exit(struct machine *m, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Devices call these from their _create: the machine then resets and
+ * destroys them. Either callback may be NULL. */
+void machine_add_device(struct machine *m, const char *name, void *opaque,
+			void (*reset)(void *), void (*destroy)(void *));
+/* A device asks for a system reset (8042 pulse, port 0xCF9, triple fault):
+ * done at the next instruction boundary. */
+void machine_request_reset(struct machine *m);
+/* The A20 gate (8042 output port, port 0x92). */
+void machine_set_a20(struct machine *m, bool enabled);
 
 /* One line per part: what the machine has (for the demo and `info`). */
 void machine_describe(struct machine *m, FILE *out);
