@@ -1,8 +1,9 @@
 /* tests/conformance/sst.h: SingleStepTests conformance runner.
  *
  * sst_json.c turns the suite's files (gzip'ed JSON arrays of tests,
- * metadata.json, revocation_list.txt) into the plain structs below; sst.c
- * runs each test on a real Lucid CPU + memory and compares the results.
+ * metadata.json, revocation_list.txt) into the plain structs below;
+ * sst_run.c runs one test on a real Lucid CPU + memory and compares; sst.c
+ * is the command line, file walking and counting.
  */
 #ifndef LUCID_TESTS_SST_H
 #define LUCID_TESTS_SST_H
@@ -119,6 +120,8 @@ void sst_file_close(struct sst_file *f);
 enum sst_next sst_file_next(struct sst_file *f, struct sst_test *t, char *err,
 			    size_t errlen);
 
+/* An integer in [lo, hi]. */
+bool sst_json_int(json_t *v, long long lo, long long hi, long long *out);
 int sst_test_from_json(json_t *j, struct sst_test *t, char *err,
 		       size_t errlen);
 void sst_test_free(struct sst_test *t);
@@ -138,5 +141,26 @@ int sst_revoked_load(struct sst_revoked *r, const char *path, char *err,
 		     size_t errlen);
 bool sst_revoked_has(const struct sst_revoked *r, const char *hash);
 void sst_revoked_free(struct sst_revoked *r);
+
+/* --- running (sst_run.c) ---------------------------------------------- */
+
+struct cpu_model;
+struct sst_machine;
+
+/* How a suite's tests run: the 8086 one is exactly one instruction, the
+ * 286 one is the instruction plus HLT, run until the CPU halts. */
+enum sst_suite { SST_SUITE_NONE, SST_SUITE_8086, SST_SUITE_286 };
+
+enum sst_result { SST_PASS, SST_FAIL, SST_SKIP };
+
+struct sst_machine *sst_machine_create(const struct cpu_model *model,
+				       bool verbose, char *err, size_t errlen);
+void sst_machine_destroy(struct sst_machine *m);
+/* Run t and compare; on failure with verbose, print a diff headed
+ * "file: test k". Leaves the machine's RAM all zero again. */
+enum sst_result sst_run_test(struct sst_machine *m, enum sst_suite suite,
+			     const struct sst_test *t,
+			     const struct sst_opinfo *op, const char *key,
+			     const char *file, long k, bool verbose);
 
 #endif
