@@ -77,6 +77,10 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit);
 enum cpu_exit cpu_step(struct cpu *c);
 /* Ask a running cpu_run to return at the next instruction boundary. */
 void cpu_stop(struct cpu *c);
+/* Raise NMI: taken at the next instruction boundary (wakes HLT). */
+void cpu_nmi(struct cpu *c);
+/* True after HLT until an interrupt wakes the CPU. */
+bool cpu_halted(const struct cpu *c);
 
 /* The canonical state: the interpreter keeps lazy flags internally, so go
  * through these to read or write it. */

@@ -1,0 +1,189 @@
+/* cpu/control.c: jumps, calls, returns, loops, INT/INTO/IRET, BOUND.
+ *
+ * Real-mode transfers: a far target loads CS as selector << 4. IP
+ * arithmetic wraps at the code size (c->ip_mask).
+ */
+#include "cpu/interp.h"
+
+static inline void jump_rel(struct cpu *c, uint32_t rel)
+{
+	c->s.rip = ((uint32_t)c->s.rip + rel) & c->ip_mask;
+	add_cycles(c, c->q->cyc->one[0xeb].r);
+}
+
+static inline void jump_far(struct cpu *c, uint16_t sel, uint32_t off)
+{
+	seg_load_real(c, SEG_CS, sel);
+	c->s.rip = off & c->ip_mask;
+}
+
+void op_jcc(struct cpu *c, const struct insn *i)
+{
+	if (cpu_cond(c, i->op & 15))
+		jump_rel(c, i->imm);
+}
+
+void op_jmp_rel(struct cpu *c, const struct insn *i)
+{
+	c->s.rip = ((uint32_t)c->s.rip + i->imm) & c->ip_mask;
+}
+
+void op_jmp_far(struct cpu *c, const struct insn *i)
+{
+	jump_far(c, i->imm2, i->imm);
+}
+
+void op_call_rel(struct cpu *c, const struct insn *i)
+{
+	pushsz(c, i->osize, (uint32_t)c->s.rip);
+	c->s.rip = ((uint32_t)c->s.rip + i->imm) & c->ip_mask;
+}
+
+void op_call_far(struct cpu *c, const struct insn *i)
+{
+	pushsz(c, i->osize, c->s.seg[SEG_CS].sel);
+	pushsz(c, i->osize, (uint32_t)c->s.rip);
+	jump_far(c, i->imm2, i->imm);
+}
+
+/* C2/C3 (and the 8086's C0/C1 aliases). */
+void op_ret(struct cpu *c, const struct insn *i)
+{
+	uint32_t ip = popsz(c, i->osize);
+	uint32_t m = sp_mask(c);
+	uint32_t sp = ((uint32_t)c->s.gpr[REG_SP] + (i->imm & 0xffff)) & m;
+
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | sp;
+	c->s.rip = ip & c->ip_mask;
+}
+
+/* CA/CB (and the 8086's C8/C9 aliases). */
+void op_retf(struct cpu *c, const struct insn *i)
+{
+	uint32_t ip = popsz(c, i->osize);
+	uint16_t cs = (uint16_t)popsz(c, i->osize);
+	uint32_t m = sp_mask(c);
+	uint32_t sp = ((uint32_t)c->s.gpr[REG_SP] + (i->imm & 0xffff)) & m;
+
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | sp;
+	jump_far(c, cs, ip);
+}
+
+/* E0 LOOPNE, E1 LOOPE, E2 LOOP: count in CX (ECX with 32-bit addresses). */
+void op_loop(struct cpu *c, const struct insn *i)
+{
+	uint32_t m = i->asize == 2 ? 0xffff : 0xffffffffu;
+	uint32_t cx = ((uint32_t)c->s.gpr[REG_CX] - 1) & m;
+	bool go = cx != 0;
+
+	c->s.gpr[REG_CX] = (c->s.gpr[REG_CX] & ~(uint64_t)m) | cx;
+	if (go && i->op != 0xe2) {
+		bool zf = cpu_arith_flags(c) & FLAG_ZF;
+		go = (i->op == 0xe1) ? zf : !zf;
+	}
+	if (go)
+		jump_rel(c, i->imm);
+}
+
+void op_jcxz(struct cpu *c, const struct insn *i)
+{
+	uint32_t m = i->asize == 2 ? 0xffff : 0xffffffffu;
+	if (((uint32_t)c->s.gpr[REG_CX] & m) == 0)
+		jump_rel(c, i->imm);
+}
+
+void op_int3(struct cpu *c, const struct insn *i)
+{
+	cpu_interrupt(c, EXC_BP);
+}
+
+void op_int(struct cpu *c, const struct insn *i)
+{
+	cpu_interrupt(c, i->imm & 0xff);
+}
+
+void op_into(struct cpu *c, const struct insn *i)
+{
+	if (cpu_arith_flags(c) & FLAG_OF)
+		cpu_interrupt(c, EXC_OF);
+}
+
+void op_iret(struct cpu *c, const struct insn *i)
+{
+	uint32_t ip = popsz(c, i->osize);
+	uint16_t cs = (uint16_t)popsz(c, i->osize);
+	uint32_t fl = popsz(c, i->osize);
+
+	jump_far(c, cs, ip);
+	cpu_flags_write(c, fl, i->osize == 4 ? 0xffffffffu : 0xffff);
+}
+
+/* FF /2 */
+void op_call_rm(struct cpu *c, const struct insn *i)
+{
+	uint32_t t = rm_get(c, i, i->osize);
+	pushsz(c, i->osize, (uint32_t)c->s.rip);
+	c->s.rip = t & c->ip_mask;
+}
+
+/* FF /4 */
+void op_jmp_rm(struct cpu *c, const struct insn *i)
+{
+	c->s.rip = rm_get(c, i, i->osize) & c->ip_mask;
+}
+
+/* Far pointer at the memory operand (offset, then selector). With a
+ * register operand (8086 only; #UD later) the chip uses the register's
+ * value as the offset, which we mimic as EA = 0 of the default segment. */
+static void far_ptr(struct cpu *c, const struct insn *i, uint32_t *off,
+		    uint16_t *sel)
+{
+	uint32_t ea = i->mod == 3 ? 0 : insn_ea(c, i);
+	uint32_t am = i->asize == 2 ? 0xffff : 0xffffffffu;
+
+	*off = rdsz(c, i->seg, ea, i->osize);
+	*sel = rd16(c, i->seg, (ea + i->osize) & am);
+}
+
+/* FF /3 */
+void op_callf_m(struct cpu *c, const struct insn *i)
+{
+	uint32_t off;
+	uint16_t sel;
+
+	far_ptr(c, i, &off, &sel);
+	pushsz(c, i->osize, c->s.seg[SEG_CS].sel);
+	pushsz(c, i->osize, (uint32_t)c->s.rip);
+	jump_far(c, sel, off);
+}
+
+/* FF /5 */
+void op_jmpf_m(struct cpu *c, const struct insn *i)
+{
+	uint32_t off;
+	uint16_t sel;
+
+	far_ptr(c, i, &off, &sel);
+	jump_far(c, sel, off);
+}
+
+/* 62: BOUND reg, m16&16 -- #BR (a fault) when reg is outside the pair. */
+void op_bound(struct cpu *c, const struct insn *i)
+{
+	unsigned sz = i->osize;
+	uint32_t ea = insn_ea(c, i);
+	uint32_t am = i->asize == 2 ? 0xffff : 0xffffffffu;
+	int32_t v, lo, hi;
+
+	if (sz == 2) {
+		v = (int16_t)reg_get(c, i->reg, 2);
+		lo = (int16_t)rd16(c, i->seg, ea);
+		hi = (int16_t)rd16(c, i->seg, (ea + 2) & am);
+	} else {
+		v = (int32_t)reg_get(c, i->reg, 4);
+		lo = (int32_t)rd32(c, i->seg, ea);
+		hi = (int32_t)rd32(c, i->seg, (ea + 4) & am);
+	}
+	if (v < lo || v > hi)
+		cpu_fault(c, EXC_BR);
+}

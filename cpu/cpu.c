@@ -1,0 +1,336 @@
+/* cpu/cpu.c: interpreter state, the run loop, interrupts and exceptions.
+ *
+ * One instruction: fetch up to 16 bytes at CS:IP, decode, advance IP, call
+ * the handler, charge its cycles. A fault longjmps back to the loop after
+ * the exception has been delivered, so handlers never check for errors and
+ * the fast path carries no error tests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/interp.h"
+
+#define FETCH_MAX 16
+
+struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
+		       struct bus *bus, struct clock *clock, struct irq *irq,
+		       struct log *log)
+{
+	struct cpu *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->model = model;
+	c->q = cpu_model_quirks(model);
+	c->mem = mem;
+	c->bus = bus;
+	c->clock = clock;
+	c->irq = irq;
+	c->log = log;
+	if (mem)
+		mem_set_bus_width(mem, model->addr_bits > 32 ? 32
+							      : model->addr_bits);
+	cpu_reset(c);
+	return c;
+}
+
+void cpu_destroy(struct cpu *c)
+{
+	free(c);
+}
+
+void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks)
+{
+	if (hooks)
+		c->hooks = *hooks;
+	else
+		memset(&c->hooks, 0, sizeof(c->hooks));
+}
+
+void cpu_reset(struct cpu *c)
+{
+	struct cpu_state *s = &c->s;
+
+	memset(s, 0, sizeof(*s));
+	for (unsigned k = 0; k < CPU_NSEG; k++) {
+		s->seg[k].limit = 0xffff;
+		s->seg[k].attr = 0x93;
+	}
+	s->seg[SEG_CS].attr = 0x9b;
+	s->ldtr.limit = s->tr.limit = 0xffff;
+	s->ldtr.attr = 0x82;
+	s->tr.attr = 0x8b;
+	s->idtr.limit = 0x3ff;
+	s->gdtr.limit = 0xffff;
+	if (c->q->cls == CLS_8086 || c->q->cls == CLS_186) {
+		s->seg[SEG_CS].sel = 0xffff;
+		s->seg[SEG_CS].base = 0xffff0;
+		s->rip = 0;
+	} else {
+		s->seg[SEG_CS].sel = 0xf000;
+		s->seg[SEG_CS].base = c->q->cls == CLS_286 ? 0xff0000
+							   : 0xffff0000;
+		s->rip = 0xfff0;
+	}
+	if (c->q->cls == CLS_286)
+		s->cr0 = 0xfff0; /* MSW: reserved bits read as 1 */
+	else if (c->q->cls >= CLS_386)
+		s->cr0 = CR0_ET;
+	s->rflags = c->q->flags_one;
+	s->fpu.fcw = 0x37f;
+	c->lf_op = LF_NONE;
+	c->ip_mask = 0xffff;
+	c->exc_depth = 0;
+	c->shutdown = false;
+}
+
+/* --- slow memory paths: offsets at the segment limit ------------------- */
+
+/* The 8086 wraps a word at offset FFFF to offset 0 of the same segment;
+ * the 286 raises #GP (also for SS in real mode, as the vectors show). */
+uint16_t cpu_rd16_slow(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (!c->q->seg_wrap)
+		cpu_fault(c, EXC_GP);
+	return (uint16_t)(rd8(c, seg, off & 0xffff) |
+			  rd8(c, seg, (off + 1) & 0xffff) << 8);
+}
+
+void cpu_wr16_slow(struct cpu *c, unsigned seg, uint32_t off, uint16_t v)
+{
+	if (!c->q->seg_wrap)
+		cpu_fault(c, EXC_GP);
+	wr8(c, seg, off & 0xffff, (uint8_t)v);
+	wr8(c, seg, (off + 1) & 0xffff, (uint8_t)(v >> 8));
+}
+
+uint32_t cpu_rd32_slow(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (!c->q->seg_wrap)
+		cpu_fault(c, EXC_GP);
+	return rd16(c, seg, off & 0xffff) |
+	       (uint32_t)rd16(c, seg, (off + 2) & 0xffff) << 16;
+}
+
+void cpu_wr32_slow(struct cpu *c, unsigned seg, uint32_t off, uint32_t v)
+{
+	if (!c->q->seg_wrap)
+		cpu_fault(c, EXC_GP);
+	wr16(c, seg, off & 0xffff, (uint16_t)v);
+	wr16(c, seg, (off + 2) & 0xffff, (uint16_t)(v >> 16));
+}
+
+/* --- interrupts and exceptions ----------------------------------------- */
+
+/* Real-mode delivery through the IVT: push FLAGS, CS, IP (IP = the current
+ * rip, which the caller has set to the return address). */
+void cpu_interrupt(struct cpu *c, unsigned vec)
+{
+	uint32_t flags = cpu_flags_read(c);
+	uint32_t a = (uint32_t)c->s.idtr.base + vec * 4;
+	uint16_t ip, cs;
+
+	push16(c, (uint16_t)flags);
+	push16(c, c->s.seg[SEG_CS].sel);
+	push16(c, (uint16_t)c->s.rip);
+	c->s.rflags &= ~(uint64_t)(FLAG_IF | FLAG_TF);
+	ip = mem_read16(c->mem, a);
+	cs = mem_read16(c->mem, a + 2);
+	seg_load_real(c, SEG_CS, cs);
+	c->s.rip = ip;
+	add_cycles(c, c->q->cyc->exc);
+}
+
+static _Noreturn void cpu_deliver_and_unwind(struct cpu *c, unsigned vec)
+{
+	if (c->exc_depth >= 2) {
+		/* A fault while delivering #DF: shutdown. */
+		c->shutdown = true;
+		log_warn(c->log, CPU, "triple fault at %04x:%04x",
+			 c->s.seg[SEG_CS].sel, c->insn_ip);
+		longjmp(c->jb, 1);
+	}
+	if (c->exc_depth++ == 1)
+		vec = EXC_DF;
+	cpu_interrupt(c, vec);
+	c->exc_depth = 0;
+	longjmp(c->jb, 1);
+}
+
+/* A fault: the instruction is undone (IP and SP back to their values at
+ * its start) and the exception returns to it. */
+_Noreturn void cpu_fault(struct cpu *c, unsigned vec)
+{
+	c->s.rip = c->insn_ip;
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~0xffffffffull) | c->insn_sp;
+	cpu_deliver_and_unwind(c, vec);
+}
+
+/* A trap raised mid-handler: returns after the instruction. */
+_Noreturn void cpu_trap_exit(struct cpu *c, unsigned vec)
+{
+	cpu_deliver_and_unwind(c, vec);
+}
+
+/* --- the run loop ---------------------------------------------------------- */
+
+/* Host pointer to 16 bytes of code at CS:IP, copied into buf when the
+ * bytes wrap the segment, cross a page or are not plain RAM/ROM. */
+static inline const uint8_t *cpu_fetch(struct cpu *c, uint32_t ip,
+				       uint8_t *buf)
+{
+	uint32_t base = (uint32_t)c->s.seg[SEG_CS].base;
+
+	if (likely(ip <= c->ip_mask - FETCH_MAX)) {
+		uint32_t pa = (base + ip) & c->mem->mask;
+		uint8_t *p = c->mem->rd[pa >> MEM_PAGE_SHIFT];
+		uint32_t po = pa & (MEM_PAGE_SIZE - 1);
+		if (likely(p && po <= MEM_PAGE_SIZE - FETCH_MAX))
+			return p + po;
+	}
+	for (unsigned k = 0; k < FETCH_MAX; k++)
+		buf[k] = mem_read8(c->mem, base + ((ip + k) & c->ip_mask));
+	return buf;
+}
+
+static inline void cpu_exec(struct cpu *c)
+{
+	uint8_t buf[FETCH_MAX];
+	struct insn i;
+	uint32_t ip = (uint32_t)c->s.rip & c->ip_mask;
+	bool tf = c->s.rflags & FLAG_TF;
+	const uint8_t *p;
+
+	c->insn_ip = ip;
+	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+	c->exc_depth = 0;
+	p = cpu_fetch(c, ip, buf);
+	cpu_decode(c->q, p, FETCH_MAX, false, &i);
+	c->s.rip = (ip + i.len) & c->ip_mask;
+	i.fn(c, &i);
+	c->clock->cycles += i.cycles;
+	c->icount++;
+	if (unlikely(tf)) {
+		/* Single-step trap after the instruction. */
+		c->insn_ip = (uint32_t)c->s.rip;
+		c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+		cpu_interrupt(c, EXC_DB);
+	}
+}
+
+/* Interrupt shadow, NMI, INTR and HLT at an instruction boundary. Returns
+ * false if the CPU stays halted. */
+static bool cpu_events(struct cpu *c)
+{
+	struct cpu_events *ev = &c->s.events;
+
+	if (ev->intr_shadow) {
+		ev->intr_shadow = false;
+		return !ev->halted;
+	}
+	c->insn_ip = (uint32_t)c->s.rip;
+	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+	c->exc_depth = 0;
+	if (ev->nmi_pending) {
+		ev->nmi_pending = false;
+		ev->halted = false;
+		cpu_interrupt(c, EXC_NMI);
+	} else if (c->irq && c->irq->intr && (c->s.rflags & FLAG_IF)) {
+		int vec = irq_acknowledge(c->irq);
+		if (vec >= 0) {
+			ev->halted = false;
+			cpu_interrupt(c, (unsigned)vec & 0xff);
+		}
+	}
+	return !ev->halted;
+}
+
+static inline bool cpu_events_pending(const struct cpu *c)
+{
+	const struct cpu_events *ev = &c->s.events;
+	return ev->intr_shadow || ev->nmi_pending || ev->halted ||
+	       (c->irq && c->irq->intr);
+}
+
+enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
+{
+	c->limit = cycle_limit;
+	c->stop_req = false;
+	c->stepping = false;
+	if (setjmp(c->jb)) {
+		/* An exception was delivered; the faulting instruction
+		 * counts as retired. */
+		c->icount++;
+	}
+	for (;;) {
+		if (unlikely(c->shutdown))
+			return CPU_EXIT_SHUTDOWN;
+		if (unlikely(cpu_events_pending(c)) && !cpu_events(c))
+			return CPU_EXIT_HALT;
+		if (unlikely(c->clock->cycles >= c->limit))
+			return c->stop_req ? CPU_EXIT_STOP : CPU_EXIT_BUDGET;
+		cpu_exec(c);
+	}
+}
+
+enum cpu_exit cpu_step(struct cpu *c)
+{
+	c->limit = UINT64_MAX;
+	c->stop_req = false;
+	c->stepping = true;
+	if (setjmp(c->jb)) {
+		c->icount++;
+	} else if (!c->shutdown) {
+		if (!cpu_events_pending(c) || cpu_events(c))
+			cpu_exec(c);
+	}
+	c->stepping = false;
+	if (c->shutdown)
+		return CPU_EXIT_SHUTDOWN;
+	return c->s.events.halted ? CPU_EXIT_HALT : CPU_EXIT_BUDGET;
+}
+
+void cpu_stop(struct cpu *c)
+{
+	c->stop_req = true;
+	c->limit = 0;
+}
+
+void cpu_nmi(struct cpu *c)
+{
+	c->s.events.nmi_pending = true;
+}
+
+bool cpu_halted(const struct cpu *c)
+{
+	return c->s.events.halted;
+}
+
+void cpu_get_state(struct cpu *c, struct cpu_state *s)
+{
+	c->s.rflags = cpu_flags_read(c);
+	*s = c->s;
+}
+
+void cpu_set_state(struct cpu *c, const struct cpu_state *s)
+{
+	c->s = *s;
+	c->lf_op = LF_NONE;
+	c->s.rflags = (s->rflags & c->q->flags_rw) | c->q->flags_one;
+	c->ip_mask = (c->s.seg[SEG_CS].attr & 0x400) ? 0xffffffffu : 0xffff;
+	c->shutdown = false;
+}
+
+uint64_t cpu_icount(const struct cpu *c)
+{
+	return c->icount;
+}
+
+const struct cpu_model *cpu_model_of(const struct cpu *c)
+{
+	return c->model;
+}
+
+void cpu_flush_caches(struct cpu *c)
+{
+	(void)c;
+}

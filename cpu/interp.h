@@ -1,0 +1,488 @@
+/* cpu/interp.h: the interpreter's private types and inline helpers.
+ *
+ * Bytes are decoded once into a struct insn (cpu/decode.c) and executed by
+ * calling insn->fn. Handlers reach registers, memory and lazy flags through
+ * the inline helpers below. Faults unwind with longjmp to the run loop, so a
+ * handler never checks a return code.
+ */
+#ifndef LUCID_CPU_INTERP_H
+#define LUCID_CPU_INTERP_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/bus.h"
+#include "core/clock.h"
+#include "core/irq.h"
+#include "core/log.h"
+#include "cpu/cpu.h"
+#include "cpu/state.h"
+#include "mmu/mem.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+struct cpu;
+struct insn;
+typedef void (*insn_fn)(struct cpu *c, const struct insn *i);
+
+#define REG_NONE 0xff
+#define SEG_NONE 0xff
+
+enum { REP_NONE, REP_E, REP_NE }; /* F3, F2 */
+
+/* Exception vectors. */
+enum {
+	EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4,
+	EXC_BR = 5, EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_SS = 12,
+	EXC_GP = 13,
+};
+
+/* A decoded instruction. Pure function of the bytes and the decode mode, so
+ * it can be cached per guest page later. */
+struct insn {
+	insn_fn fn;
+	uint32_t disp;  /* displacement / moffs, truncated to address size */
+	uint32_t imm;   /* first immediate (rel8 and ib sign-extended) */
+	uint16_t imm2;  /* far pointer selector, ENTER nesting level */
+	uint16_t cycles;
+	uint8_t op;     /* opcode byte (second byte for the 0F map) */
+	uint8_t map;    /* 0: one-byte, 1: 0F */
+	uint8_t len;
+	uint8_t npfx;
+	uint8_t mod, reg, rm;
+	uint8_t base, index, scale; /* EA registers (REG_NONE if absent) */
+	uint8_t seg;    /* segment for memory operands (override applied) */
+	uint8_t sego;   /* explicit override or SEG_NONE */
+	uint8_t rep;
+	uint8_t lock;
+	uint8_t size;   /* operand size in bytes: 1, 2 or 4 */
+	uint8_t osize;  /* 2 or 4 */
+	uint8_t asize;  /* 2 or 4 */
+};
+
+/* Opcode table entry. */
+struct opdesc {
+	insn_fn fn;
+	uint16_t f;
+	uint8_t grp; /* index into the model's group tables when D_GRP */
+};
+
+/* opdesc.f bits */
+#define D_MODRM 0x0001
+#define D_BYTE 0x0002   /* 8-bit operand */
+#define D_IB 0x0004     /* imm8, zero-extended */
+#define D_IBS 0x0008    /* imm8, sign-extended (also rel8) */
+#define D_IW 0x0010     /* imm16 */
+#define D_IV 0x0020     /* imm of operand size (also relv) */
+#define D_PTR 0x0040    /* far pointer: offset (osize) + selector */
+#define D_ENTER 0x0080  /* iw + ib */
+#define D_MOFFS 0x0100  /* offset of address size into disp */
+#define D_GRP 0x0200    /* handler picked by ModR/M reg */
+#define D_PFX 0x0400    /* a prefix; grp holds which */
+#define D_MEMONLY 0x0800 /* mod == 3 is #UD (186+) */
+#define D_TWO 0x1000   /* escape to the 0F map */
+
+enum { PFX_SEG_ES, PFX_SEG_CS, PFX_SEG_SS, PFX_SEG_DS, PFX_SEG_FS,
+       PFX_SEG_GS, PFX_LOCK, PFX_REPNE, PFX_REPE, PFX_OSIZE, PFX_ASIZE };
+
+/* Groups (one table of 8 entries each per model). */
+enum { GRP_ALU, GRP_SHIFT1, GRP_SHIFTCL, GRP_SHIFTIB, GRP_F6, GRP_F7,
+       GRP_FE, GRP_FF, GRP_8F, GRP_C6, GRP_C7, GRP_0F00, GRP_0F01,
+       CPU_NGRP };
+
+/* Per-model cycle costs: register form and memory form (EA added on the
+ * 8086), per opcode and per group member. */
+struct cyc {
+	uint8_t r, m;
+};
+
+struct cpu_cycles {
+	struct cyc one[256];
+	struct cyc grp[CPU_NGRP][8];
+	struct cyc two[256];
+	uint8_t ea[5];     /* 8086 EA: [d], [r], [r+d], [b+i], [b+i+d] */
+	uint8_t rep_iter;  /* per REP iteration (string op cost per element) */
+	uint8_t exc;       /* interrupt / exception delivery */
+};
+
+enum cpu_class { CLS_8086, CLS_186, CLS_286, CLS_386, CLS_486, CLS_586,
+		 CLS_686 };
+
+/* Model differences as data. */
+struct cpu_quirks {
+	enum cpu_class cls;
+	bool push_sp_new;     /* PUSH SP stores the decremented SP */
+	bool shift_unmasked;  /* shift/rotate count not masked to 5 bits */
+	bool seg_wrap;        /* word at offset FFFF wraps (else #GP) */
+	bool div_ret_next;    /* #DE pushes the next IP */
+	bool idiv_no_min;     /* IDIV quotient 80h/8000h raises #DE */
+	bool rep_negates;     /* REP prefix negates IMUL/IDIV results */
+	bool ud_invalid;      /* invalid opcodes raise #UD */
+	bool esc_limit;       /* ESC with memory checks the segment limit */
+	uint32_t flags_one;   /* flag bits that read as 1 */
+	uint32_t flags_rw;    /* flag bits POPF/IRET may change */
+	const struct opdesc *ops1;
+	const struct opdesc *ops2;
+	const struct opdesc (*grp)[8];
+	const struct cpu_cycles *cyc;
+};
+
+/* Lazy flags: the last flag-producing operation. */
+enum lf_op { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+
+struct cpu {
+	struct cpu_state s; /* canonical; arith flags stale while lf_op set */
+	uint32_t lf_res, lf_a, lf_b;
+	uint8_t lf_op, lf_size;
+
+	const struct cpu_model *model;
+	const struct cpu_quirks *q;
+	struct mem *mem;
+	struct bus *bus;
+	struct clock *clock;
+	struct irq *irq;
+	struct log *log;
+	struct cpu_hooks hooks;
+
+	uint64_t icount;
+	uint64_t limit;     /* cpu_run's cycle limit */
+	uint32_t insn_ip;   /* start of the current instruction */
+	uint32_t insn_sp;   /* SP at its start (restored on faults) */
+	uint32_t ip_mask;   /* 0xFFFF in 16-bit code */
+	int exc_depth;      /* nested exception delivery */
+	bool stop_req;
+	bool shutdown;
+	bool stepping;      /* cpu_step: REP runs to completion */
+	jmp_buf jb;
+};
+
+/* --- decode (decode.c) ------------------------------------------------- */
+unsigned cpu_decode(const struct cpu_quirks *q, const uint8_t *b,
+		    unsigned avail, bool def32, struct insn *i);
+
+const struct cpu_quirks *cpu_model_quirks(const struct cpu_model *m);
+
+/* --- core (cpu.c) -------------------------------------------------------- */
+_Noreturn void cpu_fault(struct cpu *c, unsigned vec);
+_Noreturn void cpu_trap_exit(struct cpu *c, unsigned vec);
+void cpu_interrupt(struct cpu *c, unsigned vec);
+uint16_t cpu_rd16_slow(struct cpu *c, unsigned seg, uint32_t off);
+void cpu_wr16_slow(struct cpu *c, unsigned seg, uint32_t off, uint16_t v);
+uint32_t cpu_rd32_slow(struct cpu *c, unsigned seg, uint32_t off);
+void cpu_wr32_slow(struct cpu *c, unsigned seg, uint32_t off, uint32_t v);
+
+/* --- flags (flags.c) ----------------------------------------------------- */
+uint32_t cpu_arith_flags(const struct cpu *c);
+bool cpu_cond(const struct cpu *c, unsigned cc);
+uint32_t cpu_flags_read(struct cpu *c);
+void cpu_flags_write(struct cpu *c, uint32_t v, uint32_t mask);
+
+/* --- handlers (one prototype list per family) -------------------------- */
+#define H(name) void name(struct cpu *c, const struct insn *i)
+/* alu.c */
+H(op_alu_rm_r); H(op_alu_r_rm); H(op_alu_acc_imm); H(op_alu_rm_imm);
+H(op_inc_r); H(op_dec_r); H(op_inc_rm); H(op_dec_rm);
+H(op_test_rm_r); H(op_test_acc_imm); H(op_test_rm_imm);
+H(op_not); H(op_neg);
+/* shift.c */
+H(op_shift); H(op_setmo);
+/* muldiv.c */
+H(op_mul); H(op_imul1); H(op_div); H(op_idiv); H(op_imul_imm);
+/* string.c */
+H(op_movs); H(op_cmps); H(op_stos); H(op_lods); H(op_scas);
+H(op_ins); H(op_outs);
+/* control.c */
+H(op_jcc); H(op_jmp_rel); H(op_jmp_far); H(op_call_rel); H(op_call_far);
+H(op_ret); H(op_retf); H(op_loop); H(op_jcxz); H(op_int3); H(op_int);
+H(op_into); H(op_iret); H(op_call_rm); H(op_callf_m); H(op_jmp_rm);
+H(op_jmpf_m); H(op_bound);
+/* stack.c */
+H(op_push_r); H(op_pop_r); H(op_push_sreg); H(op_pop_sreg); H(op_push_rm);
+H(op_pop_rm); H(op_push_imm); H(op_pusha); H(op_popa); H(op_enter);
+H(op_leave); H(op_pushf); H(op_popf);
+/* bcd.c */
+H(op_daa); H(op_das); H(op_aaa); H(op_aas); H(op_aam); H(op_aad);
+H(op_salc);
+/* data.c */
+H(op_mov_rm_r); H(op_mov_r_rm); H(op_mov_rm_sreg); H(op_mov_sreg_rm);
+H(op_mov_r_imm); H(op_mov_rm_imm); H(op_mov_acc_moffs);
+H(op_mov_moffs_acc); H(op_xchg_rm_r); H(op_xchg_acc); H(op_lea);
+H(op_les); H(op_lds); H(op_xlat); H(op_cbw); H(op_cwd); H(op_lahf);
+H(op_sahf); H(op_in_imm); H(op_in_dx); H(op_out_imm); H(op_out_dx);
+H(op_nop);
+/* system.c */
+H(op_hlt); H(op_cmc); H(op_clc); H(op_stc); H(op_cli); H(op_sti);
+H(op_cld); H(op_std); H(op_wait); H(op_esc); H(op_ud); H(op_pfx_only);
+H(op_sldt_etc); H(op_smsw); H(op_lmsw); H(op_sgdt); H(op_sidt);
+H(op_lgdt); H(op_lidt); H(op_clts); H(op_ud_real);
+#undef H
+
+/* --- registers ----------------------------------------------------------- */
+static inline uint32_t reg_get(const struct cpu *c, unsigned r, unsigned sz)
+{
+	if (sz == 1)
+		return r < 4 ? (uint8_t)c->s.gpr[r]
+			     : (uint8_t)(c->s.gpr[r - 4] >> 8);
+	if (sz == 2)
+		return (uint16_t)c->s.gpr[r];
+	return (uint32_t)c->s.gpr[r];
+}
+
+static inline void reg_set(struct cpu *c, unsigned r, unsigned sz,
+			   uint32_t v)
+{
+	if (sz == 1) {
+		if (r < 4)
+			c->s.gpr[r] = (c->s.gpr[r] & ~0xffull) | (uint8_t)v;
+		else
+			c->s.gpr[r - 4] = (c->s.gpr[r - 4] & ~0xff00ull) |
+					  ((uint64_t)(uint8_t)v << 8);
+	} else if (sz == 2) {
+		c->s.gpr[r] = (c->s.gpr[r] & ~0xffffull) | (uint16_t)v;
+	} else {
+		c->s.gpr[r] = v;
+	}
+}
+
+static inline uint32_t size_mask(unsigned sz)
+{
+	return sz == 1 ? 0xff : sz == 2 ? 0xffff : 0xffffffffu;
+}
+
+static inline uint32_t size_sign(unsigned sz)
+{
+	return 1u << (sz * 8 - 1);
+}
+
+/* Stack pointer width: SS.B on 386+, 16 bits in real mode. */
+static inline uint32_t sp_mask(const struct cpu *c)
+{
+	return (c->s.seg[SEG_SS].attr & 0x400) ? 0xffffffffu : 0xffff;
+}
+
+/* --- memory -------------------------------------------------------------- */
+static inline uint32_t seg_lin(const struct cpu *c, unsigned seg,
+			       uint32_t off)
+{
+	return (uint32_t)c->s.seg[seg].base + off;
+}
+
+static inline uint8_t rd8(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (unlikely(off > c->s.seg[seg].limit))
+		cpu_fault(c, EXC_GP);
+	return mem_read8(c->mem, seg_lin(c, seg, off));
+}
+
+static inline void wr8(struct cpu *c, unsigned seg, uint32_t off, uint8_t v)
+{
+	if (unlikely(off > c->s.seg[seg].limit))
+		cpu_fault(c, EXC_GP);
+	mem_write8(c->mem, seg_lin(c, seg, off), v);
+}
+
+static inline uint16_t rd16(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (likely(off < c->s.seg[seg].limit))
+		return mem_read16(c->mem, seg_lin(c, seg, off));
+	return cpu_rd16_slow(c, seg, off);
+}
+
+static inline void wr16(struct cpu *c, unsigned seg, uint32_t off,
+			uint16_t v)
+{
+	if (likely(off < c->s.seg[seg].limit))
+		mem_write16(c->mem, seg_lin(c, seg, off), v);
+	else
+		cpu_wr16_slow(c, seg, off, v);
+}
+
+static inline uint32_t rd32(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (likely(off <= c->s.seg[seg].limit - 3 &&
+		   c->s.seg[seg].limit >= 3))
+		return mem_read32(c->mem, seg_lin(c, seg, off));
+	return cpu_rd32_slow(c, seg, off);
+}
+
+static inline void wr32(struct cpu *c, unsigned seg, uint32_t off,
+			uint32_t v)
+{
+	if (likely(off <= c->s.seg[seg].limit - 3 &&
+		   c->s.seg[seg].limit >= 3))
+		mem_write32(c->mem, seg_lin(c, seg, off), v);
+	else
+		cpu_wr32_slow(c, seg, off, v);
+}
+
+static inline uint32_t rdsz(struct cpu *c, unsigned seg, uint32_t off,
+			    unsigned sz)
+{
+	return sz == 1 ? rd8(c, seg, off)
+	       : sz == 2 ? rd16(c, seg, off) : rd32(c, seg, off);
+}
+
+static inline void wrsz(struct cpu *c, unsigned seg, uint32_t off,
+			unsigned sz, uint32_t v)
+{
+	if (sz == 1)
+		wr8(c, seg, off, (uint8_t)v);
+	else if (sz == 2)
+		wr16(c, seg, off, (uint16_t)v);
+	else
+		wr32(c, seg, off, v);
+}
+
+/* --- effective addresses and r/m operands ------------------------------ */
+static inline uint32_t insn_ea(const struct cpu *c, const struct insn *i)
+{
+	uint32_t ea = i->disp;
+	if (i->base != REG_NONE)
+		ea += (uint32_t)c->s.gpr[i->base];
+	if (i->index != REG_NONE)
+		ea += (uint32_t)c->s.gpr[i->index] << i->scale;
+	return i->asize == 2 ? (ea & 0xffff) : ea;
+}
+
+static inline uint32_t rm_get(struct cpu *c, const struct insn *i,
+			      unsigned sz)
+{
+	if (i->mod == 3)
+		return reg_get(c, i->rm, sz);
+	return rdsz(c, i->seg, insn_ea(c, i), sz);
+}
+
+static inline void rm_set(struct cpu *c, const struct insn *i, unsigned sz,
+			  uint32_t v)
+{
+	if (i->mod == 3)
+		reg_set(c, i->rm, sz, v);
+	else
+		wrsz(c, i->seg, insn_ea(c, i), sz, v);
+}
+
+/* --- segments ------------------------------------------------------------ */
+static inline void seg_load_real(struct cpu *c, unsigned seg, uint16_t sel)
+{
+	c->s.seg[seg].sel = sel;
+	c->s.seg[seg].base = (uint32_t)sel << 4;
+}
+
+/* --- stack --------------------------------------------------------------- */
+static inline void push16(struct cpu *c, uint16_t v)
+{
+	uint32_t m = sp_mask(c);
+	uint32_t sp = ((uint32_t)c->s.gpr[REG_SP] - 2) & m;
+	wr16(c, SEG_SS, sp, v);
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | sp;
+}
+
+static inline void push32(struct cpu *c, uint32_t v)
+{
+	uint32_t m = sp_mask(c);
+	uint32_t sp = ((uint32_t)c->s.gpr[REG_SP] - 4) & m;
+	wr32(c, SEG_SS, sp, v);
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | sp;
+}
+
+static inline void pushsz(struct cpu *c, unsigned sz, uint32_t v)
+{
+	if (sz == 4)
+		push32(c, v);
+	else
+		push16(c, (uint16_t)v);
+}
+
+static inline uint16_t pop16(struct cpu *c)
+{
+	uint32_t m = sp_mask(c);
+	uint32_t sp = (uint32_t)c->s.gpr[REG_SP] & m;
+	uint16_t v = rd16(c, SEG_SS, sp);
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | ((sp + 2) & m);
+	return v;
+}
+
+static inline uint32_t pop32(struct cpu *c)
+{
+	uint32_t m = sp_mask(c);
+	uint32_t sp = (uint32_t)c->s.gpr[REG_SP] & m;
+	uint32_t v = rd32(c, SEG_SS, sp);
+	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | ((sp + 4) & m);
+	return v;
+}
+
+static inline uint32_t popsz(struct cpu *c, unsigned sz)
+{
+	return sz == 4 ? pop32(c) : pop16(c);
+}
+
+/* --- lazy flags ------------------------------------------------------------ */
+static inline void lf_set(struct cpu *c, enum lf_op op, unsigned sz,
+			  uint32_t res, uint32_t a, uint32_t b)
+{
+	c->lf_op = (uint8_t)op;
+	c->lf_size = (uint8_t)sz;
+	c->lf_res = res;
+	c->lf_a = a;
+	c->lf_b = b;
+}
+
+/* Materialise the arithmetic flags into rflags. */
+static inline void lf_flush(struct cpu *c)
+{
+	if (c->lf_op != LF_NONE) {
+		c->s.rflags = (c->s.rflags & ~(uint64_t)FLAGS_ARITH) |
+			      cpu_arith_flags(c);
+		c->lf_op = LF_NONE;
+	}
+}
+
+/* Replace the arithmetic flags in `mask` by those in `v`. */
+static inline void flags_set_arith(struct cpu *c, uint32_t v, uint32_t mask)
+{
+	lf_flush(c);
+	c->s.rflags = (c->s.rflags & ~(uint64_t)mask) | (v & mask);
+}
+
+static inline bool flag_cf(const struct cpu *c)
+{
+	if (c->lf_op == LF_NONE || c->lf_op == LF_INC || c->lf_op == LF_DEC)
+		return c->s.rflags & FLAG_CF;
+	return cpu_arith_flags(c) & FLAG_CF;
+}
+
+static inline uint32_t parity_flag(uint32_t v)
+{
+	return __builtin_parity(v & 0xff) ? 0 : FLAG_PF;
+}
+
+/* Flags for a result of a logical operation (CF = OF = AF = 0). */
+static inline uint32_t szp_flags(uint32_t res, unsigned sz)
+{
+	uint32_t f = parity_flag(res);
+	if ((res & size_mask(sz)) == 0)
+		f |= FLAG_ZF;
+	if (res & size_sign(sz))
+		f |= FLAG_SF;
+	return f;
+}
+
+static inline void add_cycles(struct cpu *c, unsigned n)
+{
+	c->clock->cycles += n;
+}
+
+/* REP: should a long string loop yield at this iteration so cpu_run can
+ * take an interrupt or honour its budget? (Not while single-stepping.) */
+static inline bool rep_should_yield(const struct cpu *c)
+{
+	if (c->stepping)
+		return false;
+	return c->clock->cycles >= c->limit || c->stop_req ||
+	       (c->irq && c->irq->intr && (c->s.rflags & FLAG_IF)) ||
+	       c->s.events.nmi_pending;
+}
+
+#endif

@@ -1,0 +1,156 @@
+/* cpu/system.c: HLT, flag instructions, WAIT/ESC, invalid opcodes and the
+ * 286's real-mode system instructions (SMSW/LMSW, S/LGDT, S/LIDT, CLTS).
+ */
+#include "cpu/interp.h"
+
+void op_hlt(struct cpu *c, const struct insn *i)
+{
+	c->s.events.halted = true;
+}
+
+void op_cmc(struct cpu *c, const struct insn *i)
+{
+	flags_set_arith(c, flag_cf(c) ^ FLAG_CF, FLAG_CF);
+}
+
+void op_clc(struct cpu *c, const struct insn *i)
+{
+	flags_set_arith(c, 0, FLAG_CF);
+}
+
+void op_stc(struct cpu *c, const struct insn *i)
+{
+	flags_set_arith(c, FLAG_CF, FLAG_CF);
+}
+
+void op_cli(struct cpu *c, const struct insn *i)
+{
+	c->s.rflags &= ~(uint64_t)FLAG_IF;
+}
+
+/* STI enables interrupts after the next instruction. */
+void op_sti(struct cpu *c, const struct insn *i)
+{
+	if (!(c->s.rflags & FLAG_IF))
+		c->s.events.intr_shadow = true;
+	c->s.rflags |= FLAG_IF;
+}
+
+void op_cld(struct cpu *c, const struct insn *i)
+{
+	c->s.rflags &= ~(uint64_t)FLAG_DF;
+}
+
+void op_std(struct cpu *c, const struct insn *i)
+{
+	c->s.rflags |= FLAG_DF;
+}
+
+/* No coprocessor: WAIT never waits. */
+void op_wait(struct cpu *c, const struct insn *i)
+{
+}
+
+/* D8-DF without a coprocessor: the operand is decoded and nothing else
+ * happens, except that the 286 still checks the operand's offset against
+ * the segment limit (a word at FFFF faults, as for any word access). */
+void op_esc(struct cpu *c, const struct insn *i)
+{
+	if (i->mod != 3 && c->q->esc_limit &&
+	    insn_ea(c, i) >= c->s.seg[i->seg].limit)
+		cpu_fault(c, EXC_GP);
+}
+
+void op_ud(struct cpu *c, const struct insn *i)
+{
+	if (c->q->ud_invalid)
+		cpu_fault(c, EXC_UD);
+}
+
+/* Protected-mode-only instructions are #UD in real mode. */
+void op_ud_real(struct cpu *c, const struct insn *i)
+{
+	cpu_fault(c, EXC_UD);
+}
+
+/* A run of redundant prefixes longer than the fetch window. */
+void op_pfx_only(struct cpu *c, const struct insn *i)
+{
+}
+
+/* 0F 01 /4: SMSW r/m16 */
+void op_smsw(struct cpu *c, const struct insn *i)
+{
+	rm_set(c, i, 2, (uint32_t)c->s.cr0 & 0xffff);
+}
+
+/* 0F 01 /6: LMSW r/m16 -- sets PE/MP/EM/TS; PE cannot be cleared. */
+void op_lmsw(struct cpu *c, const struct insn *i)
+{
+	uint32_t v = rm_get(c, i, 2) & 0xf;
+
+	v |= (uint32_t)c->s.cr0 & CR0_PE;
+	c->s.cr0 = (c->s.cr0 & ~0xfull) | v;
+	if (v & CR0_PE)
+		log_warn(c->log, CPU, "LMSW: protected mode is not "
+				      "implemented yet");
+}
+
+void op_clts(struct cpu *c, const struct insn *i)
+{
+	c->s.cr0 &= ~(uint64_t)CR0_TS;
+}
+
+/* SGDT/SIDT store limit and a 24-bit base; the 286 fills the top byte
+ * with FFh. */
+static void store_dtable(struct cpu *c, const struct insn *i,
+			 const struct cpu_dtable *t)
+{
+	uint32_t ea = insn_ea(c, i);
+	uint32_t am = i->asize == 2 ? 0xffff : 0xffffffffu;
+	uint32_t base = (uint32_t)t->base;
+
+	if (i->osize == 2)
+		base = (base & 0xffffff) |
+		       (c->q->cls == CLS_286 ? 0xff000000u : 0);
+	wr16(c, i->seg, ea, (uint16_t)t->limit);
+	wr32(c, i->seg, (ea + 2) & am, base);
+}
+
+static void load_dtable(struct cpu *c, const struct insn *i,
+			struct cpu_dtable *t)
+{
+	uint32_t ea = insn_ea(c, i);
+	uint32_t am = i->asize == 2 ? 0xffff : 0xffffffffu;
+	uint16_t limit = rd16(c, i->seg, ea);
+	uint32_t base = rd32(c, i->seg, (ea + 2) & am);
+
+	t->limit = limit;
+	t->base = i->osize == 2 ? base & 0xffffff : base;
+}
+
+void op_sgdt(struct cpu *c, const struct insn *i)
+{
+	store_dtable(c, i, &c->s.gdtr);
+}
+
+void op_sidt(struct cpu *c, const struct insn *i)
+{
+	store_dtable(c, i, &c->s.idtr);
+}
+
+void op_lgdt(struct cpu *c, const struct insn *i)
+{
+	load_dtable(c, i, &c->s.gdtr);
+}
+
+void op_lidt(struct cpu *c, const struct insn *i)
+{
+	load_dtable(c, i, &c->s.idtr);
+}
+
+/* Kept for the 0F00 group's table symmetry. */
+void op_sldt_etc(struct cpu *c, const struct insn *i)
+{
+	cpu_fault(c, EXC_UD);
+}
