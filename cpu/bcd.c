@@ -15,10 +15,12 @@ void op_daa(struct cpu *c, const struct insn *i)
 	uint32_t nf = 0;
 
 	if ((al & 0x0f) > 9 || af) {
+		if (al > 0xf9)
+			nf |= FLAG_CF; /* carry out of AL + 6 */
 		al = (uint8_t)(al + 6);
 		nf |= FLAG_AF;
 	}
-	if (old > (af && c->q->cls == CLS_8086 ? 0x9f : 0x99) || cf) {
+	if (old > (af && c->q->bcd_8086 ? 0x9f : 0x99) || cf) {
 		al = (uint8_t)(al + 0x60);
 		nf |= FLAG_CF;
 	}
@@ -39,10 +41,12 @@ void op_das(struct cpu *c, const struct insn *i)
 	uint32_t nf = 0;
 
 	if ((al & 0x0f) > 9 || af) {
+		if (al < 6 && !c->q->bcd_8086)
+			nf |= FLAG_CF; /* borrow out of AL - 6 */
 		al = (uint8_t)(al - 6);
 		nf |= FLAG_AF;
 	}
-	if (old > (af && c->q->cls == CLS_8086 ? 0x9f : 0x99) || cf) {
+	if (old > (af && c->q->bcd_8086 ? 0x9f : 0x99) || cf) {
 		al = (uint8_t)(al - 0x60);
 		nf |= FLAG_CF;
 	}
@@ -63,7 +67,7 @@ static void ascii_adjust(struct cpu *c, bool sub)
 	uint32_t nf;
 
 	if ((al & 0x0f) > 9 || (f & FLAG_AF)) {
-		if (c->q->cls == CLS_8086) {
+		if (c->q->bcd_8086) {
 			r = (uint8_t)(sub ? al - 6 : al + 6);
 			ah = (uint8_t)(sub ? ah - 1 : ah + 1);
 		} else {

@@ -391,6 +391,8 @@ unsigned cpu_decode(const struct cpu_quirks *q, const uint8_t *b,
 	}
 
 	i->len = (uint8_t)n;
+	if (q->max_len && n > q->max_len)
+		i->fn = op_gp;
 	i->cycles = (uint16_t)((i->mod == 3 ? cost.r : cost.m) + eacost);
 	if (!i->fn)
 		i->fn = op_ud;
@@ -400,7 +402,7 @@ trunc:
 	/* Only a run of redundant prefixes longer than the fetch window gets
 	 * here: consume the prefixes and decode the rest next time. */
 	memset(i, 0, sizeof(*i));
-	i->fn = op_pfx_only;
+	i->fn = q->max_len ? op_gp : op_pfx_only;
 	i->len = (uint8_t)(npfx ? npfx : 1);
 	i->cycles = 2;
 	return i->len;

@@ -121,6 +121,9 @@ struct cpu_quirks {
 	bool rep_negates;     /* REP prefix negates IMUL/IDIV results */
 	bool ud_invalid;      /* invalid opcodes raise #UD */
 	bool esc_limit;       /* ESC with memory checks the segment limit */
+	bool str_fault_late;  /* string ops move SI/DI (and CX) before #GP */
+	bool bcd_8086;        /* 8086 DAA/DAS/AAA/AAS variants */
+	uint8_t max_len;      /* longer instructions raise #GP (0: none) */
 	uint32_t flags_one;   /* flag bits that read as 1 */
 	uint32_t flags_rw;    /* flag bits POPF/IRET may change */
 	const struct opdesc *ops1;
@@ -216,7 +219,7 @@ H(op_nop);
 H(op_hlt); H(op_cmc); H(op_clc); H(op_stc); H(op_cli); H(op_sti);
 H(op_cld); H(op_std); H(op_wait); H(op_esc); H(op_ud); H(op_pfx_only);
 H(op_sldt_etc); H(op_smsw); H(op_lmsw); H(op_sgdt); H(op_sidt);
-H(op_lgdt); H(op_lidt); H(op_clts); H(op_ud_real);
+H(op_lgdt); H(op_lidt); H(op_clts); H(op_ud_real); H(op_gp);
 #undef H
 
 /* --- registers ----------------------------------------------------------- */

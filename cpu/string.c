@@ -31,6 +31,29 @@ static inline void areg_add(struct cpu *c, unsigned r,
 	c->s.gpr[r] = (c->s.gpr[r] & ~(uint64_t)s->am) | v;
 }
 
+/* The 286 moves the index register(s) before a string access beyond the
+ * segment limit faults, and in a REP loop also counts CX down: once for a
+ * read, twice for a write (its write trails the next decrement), not at all
+ * for CMPS. `regs` is a bit mask of index registers to step. */
+static inline void str_check(struct cpu *c, const struct insn *i,
+			     const struct strctx *s, unsigned seg,
+			     uint32_t off, unsigned regs, unsigned cxdec)
+{
+	if (likely((uint64_t)off + i->size - 1 <= c->s.seg[seg].limit) ||
+	    !c->q->str_fault_late)
+		return;
+	if (regs & (1u << REG_SI))
+		areg_add(c, REG_SI, s, s->step);
+	if (regs & (1u << REG_DI))
+		areg_add(c, REG_DI, s, s->step);
+	if (i->rep)
+		areg_add(c, REG_CX, s, (0u - cxdec) & s->am);
+	cpu_fault(c, EXC_GP);
+}
+
+#define SI_ (1u << REG_SI)
+#define DI_ (1u << REG_DI)
+
 /* One REP iteration done: count down; true if the loop should stop.
  * `cmp` selects the REPE/REPNE test on ZF. */
 static inline bool rep_next(struct cpu *c, const struct insn *i,
@@ -60,8 +83,12 @@ void op_movs(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		uint32_t v = rdsz(c, i->seg, areg(c, REG_SI, &s), i->size);
-		wrsz(c, SEG_ES, areg(c, REG_DI, &s), i->size, v);
+		uint32_t si = areg(c, REG_SI, &s), di = areg(c, REG_DI, &s);
+		uint32_t v;
+		str_check(c, i, &s, i->seg, si, SI_, 1);
+		v = rdsz(c, i->seg, si, i->size);
+		str_check(c, i, &s, SEG_ES, di, SI_ | DI_, 2);
+		wrsz(c, SEG_ES, di, i->size, v);
 		areg_add(c, REG_SI, &s, s.step);
 		areg_add(c, REG_DI, &s, s.step);
 	} while (i->rep && !rep_next(c, i, &s, false));
@@ -76,7 +103,9 @@ void op_stos(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		wrsz(c, SEG_ES, areg(c, REG_DI, &s), i->size, v);
+		uint32_t di = areg(c, REG_DI, &s);
+		str_check(c, i, &s, SEG_ES, di, DI_, 2);
+		wrsz(c, SEG_ES, di, i->size, v);
 		areg_add(c, REG_DI, &s, s.step);
 	} while (i->rep && !rep_next(c, i, &s, false));
 }
@@ -89,8 +118,9 @@ void op_lods(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		reg_set(c, REG_AX, i->size,
-			rdsz(c, i->seg, areg(c, REG_SI, &s), i->size));
+		uint32_t si = areg(c, REG_SI, &s);
+		str_check(c, i, &s, i->seg, si, SI_, 1);
+		reg_set(c, REG_AX, i->size, rdsz(c, i->seg, si, i->size));
 		areg_add(c, REG_SI, &s, s.step);
 	} while (i->rep && !rep_next(c, i, &s, false));
 }
@@ -104,8 +134,12 @@ void op_cmps(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		uint32_t a = rdsz(c, i->seg, areg(c, REG_SI, &s), sz);
-		uint32_t b = rdsz(c, SEG_ES, areg(c, REG_DI, &s), sz);
+		uint32_t si = areg(c, REG_SI, &s), di = areg(c, REG_DI, &s);
+		uint32_t a, b;
+		str_check(c, i, &s, SEG_ES, di, DI_, 0);
+		b = rdsz(c, SEG_ES, di, sz);
+		str_check(c, i, &s, i->seg, si, SI_ | DI_, 0);
+		a = rdsz(c, i->seg, si, sz);
 		lf_set(c, LF_SUB, sz, (a - b) & size_mask(sz), a, b);
 		areg_add(c, REG_SI, &s, s.step);
 		areg_add(c, REG_DI, &s, s.step);
@@ -122,7 +156,9 @@ void op_scas(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		uint32_t b = rdsz(c, SEG_ES, areg(c, REG_DI, &s), sz);
+		uint32_t di = areg(c, REG_DI, &s), b;
+		str_check(c, i, &s, SEG_ES, di, DI_, 1);
+		b = rdsz(c, SEG_ES, di, sz);
 		lf_set(c, LF_SUB, sz, (a - b) & size_mask(sz), a, b);
 		areg_add(c, REG_DI, &s, s.step);
 	} while (i->rep && !rep_next(c, i, &s, true));
@@ -137,8 +173,10 @@ void op_ins(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		uint32_t v = bus_in(c->bus, port, i->size);
-		wrsz(c, SEG_ES, areg(c, REG_DI, &s), i->size, v);
+		uint32_t di = areg(c, REG_DI, &s), v;
+		str_check(c, i, &s, SEG_ES, di, DI_, 2);
+		v = bus_in(c->bus, port, i->size);
+		wrsz(c, SEG_ES, di, i->size, v);
 		areg_add(c, REG_DI, &s, s.step);
 	} while (i->rep && !rep_next(c, i, &s, false));
 }
@@ -152,7 +190,9 @@ void op_outs(struct cpu *c, const struct insn *i)
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
 	do {
-		uint32_t v = rdsz(c, i->seg, areg(c, REG_SI, &s), i->size);
+		uint32_t si = areg(c, REG_SI, &s), v;
+		str_check(c, i, &s, i->seg, si, SI_, 1);
+		v = rdsz(c, i->seg, si, i->size);
 		bus_out(c->bus, port, v, i->size);
 		areg_add(c, REG_SI, &s, s.step);
 	} while (i->rep && !rep_next(c, i, &s, false));

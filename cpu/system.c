@@ -67,6 +67,12 @@ void op_ud(struct cpu *c, const struct insn *i)
 		cpu_fault(c, EXC_UD);
 }
 
+/* Instruction longer than the model's limit (10 bytes on the 286). */
+void op_gp(struct cpu *c, const struct insn *i)
+{
+	cpu_fault(c, EXC_GP);
+}
+
 /* Protected-mode-only instructions are #UD in real mode. */
 void op_ud_real(struct cpu *c, const struct insn *i)
 {
