@@ -274,7 +274,12 @@ static void sst_run_path(struct sst_ctx *c, const char *arg)
 	snprintf(path, sizeof(path), "%s", arg);
 	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
 		path[n - 1] = '\0';
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	if (stat(path, &sb)) {
+		printf("%s: cannot open: %s\n", path, strerror(errno));
+		c->total.failed++;
+		return;
+	}
+	if (S_ISDIR(sb.st_mode)) {
 		sst_run_dir(c, path);
 		return;
 	}
@@ -292,7 +297,7 @@ static void sst_run_path(struct sst_ctx *c, const char *arg)
 
 /* --- main --------------------------------------------------------------- */
 
-static void sst_usage(FILE *out)
+static void sst_help(FILE *out)
 {
 	fprintf(out,
 		"usage: sst-runner [-v] [--model 8086|286|...] [--limit N] [--max-fail N]\n"
@@ -358,7 +363,7 @@ int main(int argc, char **argv)
 			c->run_undefined = true;
 			break;
 		case 'h':
-			sst_usage(stdout);
+			sst_help(stdout);
 			free(c);
 			return 0;
 		default:
@@ -386,7 +391,9 @@ int main(int argc, char **argv)
 	free(c);
 	return rc;
 usage:
-	sst_usage(stderr);
+	fprintf(stderr,
+		"usage: sst-runner [-v] [--model M] [--limit N] [--max-fail N] "
+		"[--undefined] PATH...\n       (sst-runner --help for more)\n");
 	free(c);
 	return 2;
 }

@@ -94,15 +94,26 @@ struct sst_revoked {
 	size_t n;
 };
 
-/* A test file opened for iteration: the whole decompressed text, walked one
- * array element at a time so a truncated file still runs its leading tests
- * and a bad element can be named by its index. */
+/* A test file opened for iteration. It is read and parsed one array
+ * element at a time, so a truncated file still runs its leading tests and a
+ * bad element can be named by its index. */
+#define SST_MAX_SKIPS 4
+
 struct sst_file {
-	char *buf;
-	size_t len, pos;
-	long next;        /* index of the next element */
-	long err_test;    /* after SST_NEXT_FATAL: the test it concerns, or
-			   * -1 when the trouble is the file's */
+	const char *path;
+	struct gzFile_s *gz; /* NULL once the stream is finished */
+	char *buf;           /* decompressed text not yet consumed */
+	size_t cap, len, pos;
+	uint64_t base;       /* file offset of buf[0] */
+	char *scratch;       /* the current element, minus what is skipped */
+	size_t scratch_cap;
+	struct {
+		size_t start, end;
+	} skip[SST_MAX_SKIPS];
+	unsigned nskip;
+	long next;     /* index of the next element */
+	long err_test; /* after SST_NEXT_FATAL: the test it concerns, or -1
+			* when the trouble is the file's */
 	bool done;
 	char gz_err[128]; /* gzip trouble seen while reading, "" if none */
 };
