@@ -40,15 +40,23 @@ int bus_map_ports(struct bus *b, uint16_t base, unsigned count,
 			return -1;
 		}
 	}
-	if (b->nports == 0xffff) {
-		log_err(b->log, BUS, "%s: too many port ranges", name);
-		return -1;
+	/* Reuse a slot freed by bus_unmap_ports, so a guest that keeps moving
+	 * a BAR cannot exhaust the table. */
+	unsigned slot = 1;
+	while (slot < b->nports && b->ports[slot].size)
+		slot++;
+	if (slot == b->nports) {
+		if (b->nports == 0xffff) {
+			log_err(b->log, BUS, "%s: too many port ranges", name);
+			return -1;
+		}
+		if (b->nports == b->cap_ports) {
+			b->cap_ports *= 2;
+			b->ports = xrealloc(b->ports,
+					    b->cap_ports * sizeof(*b->ports));
+		}
+		b->nports++;
 	}
-	if (b->nports == b->cap_ports) {
-		b->cap_ports *= 2;
-		b->ports = xrealloc(b->ports, b->cap_ports * sizeof(*b->ports));
-	}
-	unsigned slot = b->nports++;
 	b->ports[slot] = (struct bus_range){ base, count, ops, opaque, name };
 	for (unsigned p = base; p < base + count; p++)
 		b->port_slot[p] = (uint16_t)slot;
@@ -99,6 +107,17 @@ void bus_unmap_mmio(struct bus *b, uint64_t base)
 		b->nmmio--;
 		return;
 	}
+}
+
+void bus_unmap_ports(struct bus *b, uint16_t base)
+{
+	uint16_t slot = b->port_slot[base];
+
+	if (!slot || b->ports[slot].base != base)
+		return;
+	for (uint64_t p = base; p < base + b->ports[slot].size; p++)
+		b->port_slot[p] = 0;
+	b->ports[slot] = (struct bus_range){ 0 };
 }
 
 static const struct bus_range *bus_port_range(const struct bus *b,

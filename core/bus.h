@@ -52,6 +52,8 @@ int bus_map_ports(struct bus *b, uint16_t base, unsigned count,
 int bus_map_mmio(struct bus *b, uint64_t base, uint64_t size,
 		 const struct io_ops *ops, void *opaque, const char *name);
 void bus_unmap_mmio(struct bus *b, uint64_t base);
+/* Remove the port range that starts at base (a PCI BAR moving away). */
+void bus_unmap_ports(struct bus *b, uint16_t base);
 
 /* Port I/O. A multi-byte access that straddles two ranges, or lands on a
  * range without that width, is split into bytes, as the ISA bus does. */

@@ -98,3 +98,23 @@ Test(bus, mmio_ranges_sorted_lookup_and_overlap_rejection)
 	cr_assert_null(bus_find_mmio(b, 0xa0000));
 	bus_destroy(b);
 }
+
+Test(bus, unmapped_port_range_frees_ports_and_can_be_mapped_elsewhere)
+{
+	struct bus *b = bus_create(NULL);
+	struct dev d = { 0 };
+	cr_assert_eq(bus_map_ports(b, 0xc000, 16, &dev_ops, &d, "bar"), 0);
+	bus_unmap_ports(b, 0xc000);
+	cr_assert_eq(bus_in(b, 0xc004, 1), 0xff);
+	cr_assert_eq(d.reads, 0);
+	/* Moving back and forth many times must not exhaust the table. */
+	for (unsigned i = 0; i < 70000; i++) {
+		uint16_t base = (i & 1) ? 0xc100 : 0xc200;
+		cr_assert_eq(bus_map_ports(b, base, 16, &dev_ops, &d, "bar"), 0);
+		bus_unmap_ports(b, base);
+	}
+	cr_assert_eq(bus_map_ports(b, 0xc100, 16, &dev_ops, &d, "bar"), 0);
+	bus_in(b, 0xc102, 1);
+	cr_assert_eq(d.last_off, 2);
+	bus_destroy(b);
+}
