@@ -129,6 +129,10 @@ void cpu_interrupt(struct cpu *c, unsigned vec)
 	uint32_t a = (uint32_t)c->s.idtr.base + vec * 4;
 	uint16_t ip, cs;
 
+	/* 286+: a vector past the IDT limit faults, and nested, shuts down
+	 * (the zero-limit-IDT reboot trick relies on it). */
+	if (c->q->idt_limit && vec * 4 + 3 > c->s.idtr.limit)
+		cpu_fault(c, EXC_GP);
 	push16(c, (uint16_t)flags);
 	push16(c, c->s.seg[SEG_CS].sel);
 	push16(c, (uint16_t)c->s.rip);
@@ -210,9 +214,11 @@ static inline void cpu_exec(struct cpu *c)
 	c->clock->cycles += i.cycles;
 	c->icount++;
 	if (unlikely(tf)) {
-		/* Single-step trap after the instruction. */
+		/* Single-step trap after the instruction (also after HLT,
+		 * whose handler then returns past it). */
 		c->insn_ip = (uint32_t)c->s.rip;
 		c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+		c->s.events.halted = false;
 		cpu_interrupt(c, EXC_DB);
 	}
 }

@@ -124,6 +124,7 @@ struct cpu_quirks {
 	bool str_fault_late;  /* string ops move SI/DI (and CX) before #GP */
 	bool bcd_8086;        /* 8086 DAA/DAS/AAA/AAS variants */
 	uint8_t max_len;      /* longer instructions raise #GP (0: none) */
+	bool idt_limit;       /* real-mode IVT accesses obey IDTR.limit */
 	uint32_t flags_one;   /* flag bits that read as 1 */
 	uint32_t flags_rw;    /* flag bits POPF/IRET may change */
 	const struct opdesc *ops1;
