@@ -417,24 +417,39 @@ static void cmos_write_reg(struct cmos *c, unsigned idx, uint8_t val)
 		      floor_div(now_ns(c) - c->phase_ns, NS_PER_SEC);
 }
 
-static uint32_t cmos_read(void *opaque, uint64_t offset, unsigned size)
+static uint8_t cmos_port_read(struct cmos *c, unsigned port)
 {
-	struct cmos *c = opaque;
-	if (offset == 0)
+	if (port == 0)
 		return 0xff; /* the index port is write-only */
 	return cmos_read_reg(c, c->index);
+}
+
+static void cmos_port_write(struct cmos *c, unsigned port, uint8_t val)
+{
+	if (port == 0) {
+		c->index = val & 0x7f;
+		c->nmi_masked = (val & 0x80) != 0;
+	} else {
+		cmos_write_reg(c, c->index, val);
+	}
+}
+
+/* The chip is 8 bits wide: `out 0x70, ax` is index then data. */
+static uint32_t cmos_read(void *opaque, uint64_t offset, unsigned size)
+{
+	uint32_t v = 0;
+	for (unsigned i = 0; i < size && offset + i < 2; i++)
+		v |= (uint32_t)cmos_port_read(opaque, (unsigned)offset + i)
+		     << (8 * i);
+	return v;
 }
 
 static void cmos_write(void *opaque, uint64_t offset, uint32_t val,
 		       unsigned size)
 {
-	struct cmos *c = opaque;
-	if (offset == 0) {
-		c->index = val & 0x7f;
-		c->nmi_masked = (val & 0x80) != 0;
-	} else {
-		cmos_write_reg(c, c->index, (uint8_t)val);
-	}
+	for (unsigned i = 0; i < size && offset + i < 2; i++)
+		cmos_port_write(opaque, (unsigned)offset + i,
+				(uint8_t)(val >> (8 * i)));
 }
 
 static const struct io_ops cmos_ops = {

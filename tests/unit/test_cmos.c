@@ -275,6 +275,14 @@ Test(cmos, nmi_mask_is_bit7_of_the_index_write)
 	cr_assert_eq(bus_in(m->bus, 0x71, 1), 0x5a);
 }
 
+Test(cmos, word_write_to_0x70_is_index_then_data)
+{
+	bus_out(m->bus, 0x70, 0x6650, 2); /* index 0x50, data 0x66 */
+	cr_assert_eq(rd(0x50), 0x66);
+	bus_out(m->bus, 0x70, 0x50, 1);
+	cr_assert_eq(bus_in(m->bus, 0x70, 2), 0x66ff);
+}
+
 Test(cmos, ram_bytes_read_back_through_the_ports)
 {
 	wr(0x40, 0xa5);
