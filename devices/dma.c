@@ -158,8 +158,14 @@ static void dma_page_write(void *opaque, uint64_t offset, uint32_t val,
 	d->page[(offset + 1) & 0xfu] = (uint8_t)val;
 }
 
-static const struct io_ops dma1_ops = { .read = dma1_read, .write = dma1_write };
-static const struct io_ops dma2_ops = { .read = dma2_read, .write = dma2_write };
+static const struct io_ops dma1_ops = {
+	.read = dma1_read,
+	.write = dma1_write,
+};
+static const struct io_ops dma2_ops = {
+	.read = dma2_read,
+	.write = dma2_write,
+};
 static const struct io_ops dma_page_ops = {
 	.read = dma_page_read,
 	.write = dma_page_write,

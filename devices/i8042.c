@@ -211,7 +211,7 @@ static void i8042_command(struct i8042 *c, uint8_t cmd)
 	case 0xdd: /* HP-style A20 off/on */
 	case 0xdf:
 		i8042_write_outport(c, (uint8_t)((c->outport & ~I8042_OUT_A20) |
-						 (cmd == 0xdf ? I8042_OUT_A20 : 0)));
+				    (cmd == 0xdf ? I8042_OUT_A20 : 0)));
 		break;
 	case 0xe0: /* test inputs: T0 keyboard clock, T1 keyboard data */
 		i8042_reply(c, (c->cmd_byte & I8042_CB_KBD_OFF) ? 0x02 : 0x03,

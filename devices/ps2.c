@@ -1,8 +1,9 @@
-/* devices/ps2.c: PS/2 keyboard (MF2) and mouse (with the IntelliMouse wheel).
+/* devices/ps2.c: the PS/2 (MF2) keyboard.
  *
- * Both talk to the 8042 byte by byte: the controller writes host bytes with
- * ps2_*_write and pulls device bytes with ps2_*_pop. Scan code sets 1 and
- * 2 are generated; set 3 is refused (0xFE) rather than sent wrong.
+ * It talks to the 8042 byte by byte: the controller writes host bytes with
+ * ps2_kbd_write and pulls keyboard bytes with ps2_kbd_pop. Scan code sets
+ * 1 and 2 are generated; set 3 is refused (0xFE) rather than sent wrong.
+ * The mouse is in devices/ps2_mouse.c.
  */
 #include "devices/ps2.h"
 
@@ -10,38 +11,6 @@
 
 #include "core/machine.h"
 #include "core/util.h"
-
-#define PS2_ACK 0xfa
-#define PS2_RESEND 0xfe
-#define PS2_BAT_OK 0xaa
-
-/* --- byte queues --------------------------------------------------------- */
-
-static unsigned q_free(const struct ps2_queue *q)
-{
-	return PS2_QUEUE_SIZE - q->count;
-}
-
-static void q_push(struct ps2_queue *q, uint8_t b)
-{
-	if (q->count == PS2_QUEUE_SIZE)
-		return;
-	q->data[(q->head + q->count) & (PS2_QUEUE_SIZE - 1)] = b;
-	q->count++;
-}
-
-static uint8_t q_pop(struct ps2_queue *q)
-{
-	uint8_t b = q->data[q->head & (PS2_QUEUE_SIZE - 1)];
-	q->head = (q->head + 1) & (PS2_QUEUE_SIZE - 1);
-	q->count--;
-	return b;
-}
-
-static void q_clear(struct ps2_queue *q)
-{
-	q->head = q->count = 0;
-}
 
 /* --- keyboard ------------------------------------------------------------ */
 
@@ -94,7 +63,8 @@ static unsigned kbd_encode(const struct ps2_kbd *k, uint16_t key,
 	if (key == PS2_KEY_PAUSE) {
 		/* Make only: the keyboard sends the break with the make. */
 		const uint8_t *s = k->scan_set == 1 ? pause1 : pause2;
-		unsigned len = k->scan_set == 1 ? sizeof(pause1) : sizeof(pause2);
+		unsigned len = k->scan_set == 1 ? sizeof(pause1)
+						: sizeof(pause2);
 		if (!pressed)
 			return 0;
 		for (n = 0; n < len; n++)
@@ -142,15 +112,15 @@ static unsigned kbd_encode(const struct ps2_kbd *k, uint16_t key,
  * misread, so on overrun the keyboard sends its overrun code instead. */
 static void kbd_queue_key(struct ps2_kbd *k, const uint8_t *b, unsigned n)
 {
-	if (q_free(&k->scan) < n + 1u) {
-		if (!k->overflowed && q_free(&k->scan) > 0) {
-			q_push(&k->scan, k->scan_set == 1 ? 0xff : 0x00);
+	if (ps2_q_free(&k->scan) < n + 1u) {
+		if (!k->overflowed && ps2_q_free(&k->scan) > 0) {
+			ps2_q_push(&k->scan, k->scan_set == 1 ? 0xff : 0x00);
 			k->overflowed = 1;
 		}
 		return;
 	}
 	for (unsigned i = 0; i < n; i++)
-		q_push(&k->scan, b[i]);
+		ps2_q_push(&k->scan, b[i]);
 }
 
 /* Typematic parameter: bits 0-2 A, 3-4 B: period = (8 + A) * 2^B / 240 s;
@@ -222,14 +192,14 @@ static void kbd_defaults(struct ps2_kbd *k)
 	k->leds = 0;
 	k->typematic = 0x2b; /* 10.9 characters/s after 500 ms */
 	k->param_cmd = 0;
-	q_clear(&k->scan);
+	ps2_q_clear(&k->scan);
 	k->overflowed = 0;
 	kbd_stop_repeat(k);
 }
 
 static void kbd_reply(struct ps2_kbd *k, uint8_t b)
 {
-	q_push(&k->resp, b);
+	ps2_q_push(&k->resp, b);
 }
 
 static void kbd_param(struct ps2_kbd *k, uint8_t cmd, uint8_t val)
@@ -249,7 +219,7 @@ static void kbd_param(struct ps2_kbd *k, uint8_t cmd, uint8_t val)
 			kbd_reply(k, k->scan_set);
 		} else if (val == 1 || val == 2) {
 			k->scan_set = val;
-			q_clear(&k->scan);
+			ps2_q_clear(&k->scan);
 			kbd_reply(k, PS2_ACK);
 		} else {
 			log_debug(&k->m->log, KBD, "scan code set %u refused",
@@ -288,7 +258,7 @@ void ps2_kbd_write(struct ps2_kbd *k, uint8_t val)
 		kbd_reply(k, 0x83);
 		break;
 	case 0xf4:
-		q_clear(&k->scan);
+		ps2_q_clear(&k->scan);
 		k->overflowed = 0;
 		k->scanning = 1;
 		kbd_reply(k, PS2_ACK);
@@ -313,7 +283,7 @@ void ps2_kbd_write(struct ps2_kbd *k, uint8_t val)
 		break;
 	case 0xff:
 		kbd_defaults(k);
-		q_clear(&k->resp);
+		ps2_q_clear(&k->resp);
 		k->scanning = 1;
 		kbd_reply(k, PS2_ACK);
 		kbd_reply(k, PS2_BAT_OK);
@@ -334,9 +304,9 @@ bool ps2_kbd_has_data(const struct ps2_kbd *k)
 uint8_t ps2_kbd_pop(struct ps2_kbd *k)
 {
 	if (k->resp.count) {
-		k->last_sent = q_pop(&k->resp);
+		k->last_sent = ps2_q_pop(&k->resp);
 	} else if (k->scan.count) {
-		k->last_sent = q_pop(&k->scan);
+		k->last_sent = ps2_q_pop(&k->scan);
 		if (!k->scan.count)
 			k->overflowed = 0;
 	}
@@ -347,7 +317,7 @@ void ps2_kbd_reset(void *opaque)
 {
 	struct ps2_kbd *k = opaque;
 	kbd_defaults(k);
-	q_clear(&k->resp);
+	ps2_q_clear(&k->resp);
 	k->scanning = 1;
 	k->last_sent = 0;
 }
@@ -381,298 +351,4 @@ struct ps2_kbd *ps2_kbd_create(struct machine *m, ps2_notify_fn notify,
 			 ps2_kbd_post_load, k);
 	machine_add_device(m, "ps2kbd", k, ps2_kbd_reset, ps2_kbd_destroy);
 	return k;
-}
-
-/* --- mouse --------------------------------------------------------------- */
-
-#define MS_REMOTE 0x40
-#define MS_ENABLED 0x20
-#define MS_SCALE21 0x10
-
-static const struct state_field ps2_mouse_fields[] = {
-	STATE_FIELD(struct ps2_mouse, q),
-	STATE_FIELD(struct ps2_mouse, param_cmd),
-	STATE_FIELD(struct ps2_mouse, status),
-	STATE_FIELD(struct ps2_mouse, resolution),
-	STATE_FIELD(struct ps2_mouse, rate),
-	STATE_FIELD(struct ps2_mouse, wrap),
-	STATE_FIELD(struct ps2_mouse, id),
-	STATE_FIELD(struct ps2_mouse, buttons),
-	STATE_FIELD(struct ps2_mouse, dirty),
-	STATE_FIELD(struct ps2_mouse, last_sent),
-	STATE_FIELD(struct ps2_mouse, rate_hist),
-	STATE_FIELD(struct ps2_mouse, dx),
-	STATE_FIELD(struct ps2_mouse, dy),
-	STATE_FIELD(struct ps2_mouse, dz),
-	STATE_END
-};
-
-static int32_t clamp32(int32_t v, int32_t lo, int32_t hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-/* 2:1 scaling (stream mode only): small motions are damped, larger ones
- * doubled, per the PS/2 mouse reference. */
-static int32_t mouse_scale(int32_t v)
-{
-	static const int32_t small[6] = { 0, 1, 1, 3, 6, 9 };
-	int32_t a = v < 0 ? -v : v;
-	int32_t s = a < 6 ? small[a] : 2 * a;
-	return v < 0 ? -s : s;
-}
-
-static unsigned mouse_packet_len(const struct ps2_mouse *ms)
-{
-	return ms->id == 3 ? 4 : 3;
-}
-
-/* One movement packet. Stream mode carries what does not fit into the
- * next packet; a poll (remote mode) reports the counters clamped, with the
- * overflow bits, and clears them, as the counters did overflow. */
-static void mouse_send_packet(struct ps2_mouse *ms, bool stream)
-{
-	int32_t x = clamp32(ms->dx, -256, 255);
-	int32_t y = clamp32(ms->dy, -256, 255);
-	int32_t z = ms->id == 3 ? clamp32(ms->dz, -8, 7) : 0;
-	bool ox = x != ms->dx, oy = y != ms->dy;
-
-	if (stream) {
-		ms->dx -= x;
-		ms->dy -= y;
-		ms->dz = ms->id == 3 ? ms->dz - z : 0;
-		ox = oy = false;
-		if (ms->status & MS_SCALE21) {
-			int32_t sx = mouse_scale(x), sy = mouse_scale(y);
-			x = clamp32(sx, -256, 255);
-			y = clamp32(sy, -256, 255);
-			ox = x != sx;
-			oy = y != sy;
-		}
-	} else {
-		ms->dx = ms->dy = ms->dz = 0;
-	}
-	uint8_t b0 = 0x08 | (ms->buttons & 7u);
-	if (x < 0)
-		b0 |= 0x10;
-	if (y < 0)
-		b0 |= 0x20;
-	if (ox)
-		b0 |= 0x40;
-	if (oy)
-		b0 |= 0x80;
-	q_push(&ms->q, b0);
-	q_push(&ms->q, (uint8_t)((uint32_t)x & 0xffu));
-	q_push(&ms->q, (uint8_t)((uint32_t)y & 0xffu));
-	if (ms->id == 3)
-		q_push(&ms->q, (uint8_t)((uint32_t)z & 0xffu));
-	ms->dirty = ms->dx || ms->dy || ms->dz;
-}
-
-/* Stream mode: report while there is motion and room for whole packets. */
-static void mouse_fill(struct ps2_mouse *ms)
-{
-	if ((ms->status & (MS_REMOTE | MS_ENABLED)) != MS_ENABLED)
-		return;
-	while (ms->dirty && q_free(&ms->q) >= mouse_packet_len(ms))
-		mouse_send_packet(ms, true);
-}
-
-void ps2_mouse_move(struct ps2_mouse *ms, int dx, int dy, int dz,
-		    unsigned buttons)
-{
-	/* A disabled mouse in stream mode does not count. */
-	if (!(ms->status & (MS_ENABLED | MS_REMOTE)))
-		return;
-	/* Bounded so a flood of host motion cannot overflow the counters. */
-	const int32_t lim = 1 << 20;
-	ms->dx = clamp32(ms->dx + clamp32(dx, -lim, lim), -lim, lim);
-	ms->dy = clamp32(ms->dy - clamp32(dy, -lim, lim), -lim, lim);
-	ms->dz = clamp32(ms->dz + clamp32(dz, -lim, lim), -lim, lim);
-	if (dx || dy || (dz && ms->id == 3))
-		ms->dirty = 1;
-	if ((buttons & 7u) != ms->buttons) {
-		ms->buttons = buttons & 7u;
-		ms->dirty = 1;
-	}
-	if (ms->id != 3)
-		ms->dz = 0;
-	mouse_fill(ms);
-	ms->notify(ms->notify_opaque);
-}
-
-static void mouse_defaults(struct ps2_mouse *ms)
-{
-	ms->status = 0; /* stream mode, disabled, 1:1 */
-	ms->rate = 100;
-	ms->resolution = 2; /* 4 counts/mm */
-	ms->dx = ms->dy = ms->dz = 0;
-	ms->dirty = 0;
-}
-
-static void mouse_reply(struct ps2_mouse *ms, uint8_t b)
-{
-	q_push(&ms->q, b);
-}
-
-static void mouse_command(struct ps2_mouse *ms, uint8_t val)
-{
-	switch (val) {
-	case 0xe6:
-		ms->status &= (uint8_t)~MS_SCALE21;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xe7:
-		ms->status |= MS_SCALE21;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xe8:
-	case 0xf3:
-		ms->param_cmd = val;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xe9: { /* status: buttons as left bit 2, middle 1, right 0 */
-		uint8_t b = ms->buttons;
-		uint8_t st = ms->status & (MS_REMOTE | MS_ENABLED | MS_SCALE21);
-		st |= (b & PS2_BUTTON_LEFT) ? 4 : 0;
-		st |= (b & PS2_BUTTON_MIDDLE) ? 2 : 0;
-		st |= (b & PS2_BUTTON_RIGHT) ? 1 : 0;
-		mouse_reply(ms, PS2_ACK);
-		mouse_reply(ms, st);
-		mouse_reply(ms, ms->resolution);
-		mouse_reply(ms, ms->rate);
-		break;
-	}
-	case 0xea:
-		ms->status &= (uint8_t)~MS_REMOTE;
-		ms->dx = ms->dy = ms->dz = 0;
-		ms->dirty = 0;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xeb:
-		mouse_reply(ms, PS2_ACK);
-		mouse_send_packet(ms, false);
-		break;
-	case 0xec:
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xee:
-		ms->wrap = 1;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xf0:
-		ms->status |= MS_REMOTE;
-		ms->dx = ms->dy = ms->dz = 0;
-		ms->dirty = 0;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xf2:
-		mouse_reply(ms, PS2_ACK);
-		mouse_reply(ms, ms->id);
-		break;
-	case 0xf4:
-		ms->status |= MS_ENABLED;
-		ms->dx = ms->dy = ms->dz = 0;
-		ms->dirty = 0;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xf5:
-		ms->status &= (uint8_t)~MS_ENABLED;
-		ms->dx = ms->dy = ms->dz = 0;
-		ms->dirty = 0;
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xf6:
-		mouse_defaults(ms);
-		mouse_reply(ms, PS2_ACK);
-		break;
-	case 0xfe:
-		mouse_reply(ms, ms->last_sent);
-		break;
-	case 0xff:
-		mouse_defaults(ms);
-		ms->id = 0;
-		ms->wrap = 0;
-		ms->rate_hist = 0;
-		mouse_reply(ms, PS2_ACK);
-		mouse_reply(ms, PS2_BAT_OK);
-		mouse_reply(ms, 0x00); /* device id */
-		break;
-	default:
-		log_debug(&ms->m->log, KBD, "unknown mouse command %#x", val);
-		mouse_reply(ms, PS2_RESEND);
-		break;
-	}
-}
-
-void ps2_mouse_write(struct ps2_mouse *ms, uint8_t val)
-{
-	if (ms->param_cmd) {
-		uint8_t cmd = ms->param_cmd;
-		ms->param_cmd = 0;
-		if (cmd == 0xe8) {
-			ms->resolution = val & 3u;
-		} else {
-			ms->rate = val;
-			/* Rates 200, 100, 80 in a row unlock the wheel. */
-			ms->rate_hist = ((ms->rate_hist << 8) | val) & 0xffffffu;
-			if (ms->rate_hist == 0xc86450u)
-				ms->id = 3;
-		}
-		mouse_reply(ms, PS2_ACK);
-	} else if (ms->wrap && val != 0xec && val != 0xff) {
-		mouse_reply(ms, val); /* wrap mode echoes */
-	} else {
-		if (val == 0xec)
-			ms->wrap = 0;
-		/* A command aborts the packets not yet sent. */
-		q_clear(&ms->q);
-		mouse_command(ms, val);
-	}
-	ms->notify(ms->notify_opaque);
-}
-
-bool ps2_mouse_has_data(const struct ps2_mouse *ms)
-{
-	return ms->q.count != 0;
-}
-
-uint8_t ps2_mouse_pop(struct ps2_mouse *ms)
-{
-	if (ms->q.count)
-		ms->last_sent = q_pop(&ms->q);
-	mouse_fill(ms);
-	return ms->last_sent;
-}
-
-void ps2_mouse_reset(void *opaque)
-{
-	struct ps2_mouse *ms = opaque;
-	mouse_defaults(ms);
-	q_clear(&ms->q);
-	ms->param_cmd = 0;
-	ms->wrap = 0;
-	ms->id = 0;
-	ms->buttons = 0;
-	ms->rate_hist = 0;
-	ms->last_sent = 0;
-}
-
-static void ps2_mouse_destroy(void *opaque)
-{
-	free(opaque);
-}
-
-struct ps2_mouse *ps2_mouse_create(struct machine *m, ps2_notify_fn notify,
-				   void *opaque)
-{
-	struct ps2_mouse *ms = xcalloc(1, sizeof(*ms));
-	ms->m = m;
-	ms->notify = notify;
-	ms->notify_opaque = opaque;
-	ps2_mouse_reset(ms);
-	state_add(&m->state, "ps2mouse", ps2_mouse_fields, ms);
-	machine_add_device(m, "ps2mouse", ms, ps2_mouse_reset,
-			   ps2_mouse_destroy);
-	return ms;
 }

@@ -1,4 +1,5 @@
-/* devices/ps2.h: the PS/2 keyboard and mouse behind the 8042.
+/* devices/ps2.h: the PS/2 keyboard and mouse behind the 8042
+ * (devices/ps2.c and devices/ps2_mouse.c).
  *
  * Each device keeps the bytes it still has to send; the controller pulls
  * them one at a time (ps2_*_pop) when its output buffer is free, and a
@@ -38,6 +39,37 @@ struct ps2_queue {
 	uint8_t head, count;
 };
 
+#define PS2_ACK 0xfa
+#define PS2_RESEND 0xfe
+#define PS2_BAT_OK 0xaa
+
+/* Byte queue helpers shared by the keyboard and mouse. */
+static inline unsigned ps2_q_free(const struct ps2_queue *q)
+{
+	return PS2_QUEUE_SIZE - q->count;
+}
+
+static inline void ps2_q_push(struct ps2_queue *q, uint8_t b)
+{
+	if (q->count == PS2_QUEUE_SIZE)
+		return;
+	q->data[(q->head + q->count) & (PS2_QUEUE_SIZE - 1)] = b;
+	q->count++;
+}
+
+static inline uint8_t ps2_q_pop(struct ps2_queue *q)
+{
+	uint8_t b = q->data[q->head & (PS2_QUEUE_SIZE - 1)];
+	q->head = (q->head + 1) & (PS2_QUEUE_SIZE - 1);
+	q->count--;
+	return b;
+}
+
+static inline void ps2_q_clear(struct ps2_queue *q)
+{
+	q->head = q->count = 0;
+}
+
 typedef void (*ps2_notify_fn)(void *opaque);
 
 struct ps2_kbd {
@@ -54,7 +86,7 @@ struct ps2_kbd {
 	uint8_t scanning;
 	uint8_t leds;
 	uint8_t typematic;      /* 0xF3 parameter: delay and rate */
-	uint8_t overflowed;     /* overrun code queued, until the queue drains */
+	uint8_t overflowed;     /* overrun code queued (until drained) */
 	uint8_t last_sent;      /* for 0xFE resend */
 	uint16_t repeat_key;    /* key held for typematic repeat, 0 none */
 	uint64_t repeat_due;    /* virtual ns, 0 = not armed */

@@ -71,7 +71,7 @@ Test(i8042, self_test_replies_0x55_and_sets_system_flag)
 {
 	cr_assert_eq(status() & I8042_STR_SYS, 0);
 	cmd(0xaa);
-	cr_assert(status() & I8042_STR_CMD, "A2 shows the last write was a command");
+	cr_assert(status() & I8042_STR_CMD, "A2: last write was a command");
 	cr_assert_eq(recv(), 0x55);
 	cr_assert(status() & I8042_STR_SYS);
 	cr_assert(status() & I8042_STR_INH, "keyboard not inhibited");
@@ -88,7 +88,7 @@ Test(i8042, interface_tests_report_no_error)
 Test(i8042, command_byte_reads_back_what_was_written)
 {
 	set_cmd_byte(0x47);
-	cr_assert_eq(status() & I8042_STR_CMD, 0, "A2 clear after a data write");
+	cr_assert_eq(status() & I8042_STR_CMD, 0, "A2 clear after data");
 	cmd(0x20);
 	cr_assert_eq(recv(), 0x47);
 	cr_assert(status() & I8042_STR_SYS, "SYS mirrors command byte bit 2");
@@ -140,7 +140,7 @@ Test(i8042, keyboard_reset_acks_then_sends_bat_ok_a_byte_time_later)
 {
 	data(0xff);
 	cr_assert_eq(recv(), 0xfa);
-	cr_assert_not(status() & I8042_STR_OBF, "next byte is still on the wire");
+	cr_assert_not(status() & I8042_STR_OBF, "next byte still on the wire");
 	testbed_advance_ns(m, I8042_BYTE_NS);
 	cr_assert(status() & I8042_STR_OBF);
 	cr_assert_eq(recv(), 0xaa);
@@ -348,7 +348,8 @@ Test(i8042, controller_can_inject_keyboard_and_mouse_bytes)
 	set_cmd_byte(0x00);
 	cmd(0xd2);
 	data(0x42);
-	cr_assert_eq(status() & (I8042_STR_OBF | I8042_STR_AUXB), I8042_STR_OBF);
+	cr_assert_eq(status() & (I8042_STR_OBF | I8042_STR_AUXB),
+		     I8042_STR_OBF);
 	cr_assert_eq(recv(), 0x42);
 	cmd(0xd3);
 	data(0x43);
