@@ -105,7 +105,8 @@ void op_aam(struct cpu *c, const struct insn *i)
 			cpu_trap_exit(c, EXC_DE);
 		cpu_fault(c, EXC_DE);
 	}
-	reg_set(c, REG_AX, 2, (uint32_t)(al % base) | (uint32_t)(al / base) << 8);
+	reg_set(c, REG_AX, 2,
+		(uint32_t)(al % base) | (uint32_t)(al / base) << 8);
 	lf_set(c, LF_LOGIC, 1, al % base, 0, 0);
 }
 

@@ -26,9 +26,11 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 	c->clock = clock;
 	c->irq = irq;
 	c->log = log;
+	/* The CPU's address pins define the bus width (1 MiB wrap on the
+	 * 8086, 16 MiB on the 286). */
 	if (mem)
-		mem_set_bus_width(mem, model->addr_bits > 32 ? 32
-							      : model->addr_bits);
+		mem_set_bus_width(mem, model->addr_bits > 32 ? 32u
+						: model->addr_bits);
 	cpu_reset(c);
 	return c;
 }
@@ -175,7 +177,7 @@ _Noreturn void cpu_trap_exit(struct cpu *c, unsigned vec)
 	cpu_deliver_and_unwind(c, vec);
 }
 
-/* --- the run loop ---------------------------------------------------------- */
+/* --- the run loop ------------------------------------------------------ */
 
 /* Host pointer to 16 bytes of code at CS:IP, copied into buf when the
  * bytes wrap the segment, cross a page or are not plain RAM/ROM. */
@@ -191,8 +193,18 @@ static inline const uint8_t *cpu_fetch(struct cpu *c, uint32_t ip,
 		if (likely(p && po <= MEM_PAGE_SIZE - FETCH_MAX))
 			return p + po;
 	}
-	for (unsigned k = 0; k < FETCH_MAX; k++)
-		buf[k] = mem_read8(c->mem, base + ((ip + k) & c->ip_mask));
+	/* Byte by byte. Bytes on a later page that is not RAM/ROM read as
+	 * FFh instead of touching MMIO: a device register must not see a
+	 * read just because code ends right below it. */
+	uint32_t first = ((base + ip) & c->mem->mask) >> MEM_PAGE_SHIFT;
+	for (unsigned k = 0; k < FETCH_MAX; k++) {
+		uint32_t pa = (base + ((ip + k) & c->ip_mask)) & c->mem->mask;
+		if ((pa >> MEM_PAGE_SHIFT) != first &&
+		    !c->mem->rd[pa >> MEM_PAGE_SHIFT])
+			buf[k] = 0xff;
+		else
+			buf[k] = mem_read8(c->mem, pa);
+	}
 	return buf;
 }
 

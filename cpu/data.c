@@ -143,7 +143,8 @@ void op_xlat(struct cpu *c, const struct insn *i)
 void op_cbw(struct cpu *c, const struct insn *i)
 {
 	if (i->osize == 2)
-		reg_set(c, REG_AX, 2, (uint32_t)(int32_t)(int8_t)c->s.gpr[REG_AX]);
+		reg_set(c, REG_AX, 2,
+			(uint32_t)(int32_t)(int8_t)c->s.gpr[REG_AX]);
 	else
 		reg_set(c, REG_AX, 4,
 			(uint32_t)(int32_t)(int16_t)c->s.gpr[REG_AX]);

@@ -422,7 +422,7 @@ static inline uint32_t popsz(struct cpu *c, unsigned sz)
 	return sz == 4 ? pop32(c) : pop16(c);
 }
 
-/* --- lazy flags ------------------------------------------------------------ */
+/* --- lazy flags -------------------------------------------------------- */
 static inline void lf_set(struct cpu *c, enum lf_op op, unsigned sz,
 			  uint32_t res, uint32_t a, uint32_t b)
 {
