@@ -515,3 +515,21 @@ Test(i8042, disabled_aux_interface_holds_mouse_bytes)
 	cr_assert_eq(recv_aux(), 0x01);
 	cr_assert_eq(recv_aux(), 0x00);
 }
+
+Test(i8042, snapshot_restores_queued_bytes_and_the_byte_timer)
+{
+	char err[128];
+	FILE *f = tmpfile();
+
+	set_cmd_byte(I8042_CB_XLAT);
+	ps2_kbd_key(kbc->kbd, 0xe048, true);
+	cr_assert_eq(recv(), 0xe0);
+	cr_assert_eq(state_write(&m->state, f, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(recv(), 0x48);
+	rewind(f);
+	cr_assert_eq(state_read(&m->state, f, err, sizeof(err)), 0, "%s", err);
+	fclose(f);
+	cr_assert_not(status() & I8042_STR_OBF);
+	cr_assert_eq(recv(), 0x48, "the byte comes again after the restore");
+	expect_quiet();
+}
