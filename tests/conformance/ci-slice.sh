@@ -2,7 +2,7 @@
 # tests/conformance/ci-slice.sh RUNNER SSTDIR
 #
 # The CI-sized SingleStepTests run behind `make test`: the first $SST_CI_LIMIT
-# (default 50) tests of every file of the 8086 and 80286 suites, which keeps
+# (default 100) tests of every file of the 8086 and 80286 suites, which keeps
 # an ASan build of the runner well under a minute on two cores. Files that
 # pass entirely are not listed; failures, bad input and the closing
 # "N passed, N failed, N skipped" line are. Exits with the runner's status.
@@ -15,7 +15,7 @@ if [ $# -ne 2 ]; then
 fi
 runner=$1
 dir=$2
-limit=${SST_CI_LIMIT:-50}
+limit=${SST_CI_LIMIT:-100}
 maxlines=${SST_CI_LINES:-60}
 
 if [ ! -d "$dir" ]; then
