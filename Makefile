@@ -88,7 +88,7 @@ run: deps lucid
 	./lucid run --demo
 
 test: deps
-	$(MAKE) --no-print-directory san
+	$(MAKE) --no-print-directory -j$(shell nproc) san
 	$(MAKE) --no-print-directory unit integration conformance-ci
 
 unit: $(SAN_O)/unit-tests
