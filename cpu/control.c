@@ -8,7 +8,7 @@
 static inline void jump_rel(struct cpu *c, uint32_t rel)
 {
 	c->s.rip = ((uint32_t)c->s.rip + rel) & c->ip_mask;
-	add_cycles(c, c->q->cyc->one[0xeb].r);
+	add_cycles(c, c->q->cyc->taken);
 }
 
 static inline void jump_far(struct cpu *c, uint16_t sel, uint32_t off)

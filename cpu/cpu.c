@@ -63,20 +63,10 @@ void cpu_reset(struct cpu *c)
 	s->tr.attr = 0x8b;
 	s->idtr.limit = 0x3ff;
 	s->gdtr.limit = 0xffff;
-	if (c->q->cls == CLS_8086 || c->q->cls == CLS_186) {
-		s->seg[SEG_CS].sel = 0xffff;
-		s->seg[SEG_CS].base = 0xffff0;
-		s->rip = 0;
-	} else {
-		s->seg[SEG_CS].sel = 0xf000;
-		s->seg[SEG_CS].base = c->q->cls == CLS_286 ? 0xff0000
-							   : 0xffff0000;
-		s->rip = 0xfff0;
-	}
-	if (c->q->cls == CLS_286)
-		s->cr0 = 0xfff0; /* MSW: reserved bits read as 1 */
-	else if (c->q->cls >= CLS_386)
-		s->cr0 = CR0_ET;
+	s->seg[SEG_CS].sel = c->q->reset_cs;
+	s->seg[SEG_CS].base = c->q->reset_base;
+	s->rip = c->q->reset_ip;
+	s->cr0 = c->q->reset_cr0;
 	s->rflags = c->q->flags_one;
 	s->fpu.fcw = 0x37f;
 	c->lf_op = LF_NONE;

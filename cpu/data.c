@@ -25,7 +25,7 @@ static unsigned sreg_of(struct cpu *c, const struct insn *i)
 
 	if (!c->q->ud_invalid)
 		return s & 3;
-	if (s >= (c->q->cls >= CLS_386 ? 6u : 4u))
+	if (s >= c->q->nsreg)
 		cpu_fault(c, EXC_UD);
 	return s;
 }

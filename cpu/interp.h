@@ -104,6 +104,7 @@ struct cpu_cycles {
 	struct cyc two[256];
 	uint8_t ea[5];     /* 8086 EA: [d], [r], [r+d], [b+i], [b+i+d] */
 	uint8_t rep_iter;  /* per REP iteration (string op cost per element) */
+	uint8_t taken;     /* extra for a taken Jcc/LOOP/JCXZ */
 	uint8_t exc;       /* interrupt / exception delivery */
 };
 
@@ -125,6 +126,12 @@ struct cpu_quirks {
 	bool bcd_8086;        /* 8086 DAA/DAS/AAA/AAS variants */
 	uint8_t max_len;      /* longer instructions raise #GP (0: none) */
 	bool idt_limit;       /* real-mode IVT accesses obey IDTR.limit */
+	uint8_t nsreg;        /* segment registers MOV can name */
+	uint32_t dt_fill;     /* SGDT/SIDT fill of the base's top byte */
+	uint16_t reset_cs;    /* reset CS selector, base and IP */
+	uint32_t reset_base;
+	uint16_t reset_ip;
+	uint32_t reset_cr0;
 	uint32_t flags_one;   /* flag bits that read as 1 */
 	uint32_t flags_rw;    /* flag bits POPF/IRET may change */
 	const struct opdesc *ops1;
@@ -219,7 +226,7 @@ H(op_nop);
 /* system.c */
 H(op_hlt); H(op_cmc); H(op_clc); H(op_stc); H(op_cli); H(op_sti);
 H(op_cld); H(op_std); H(op_wait); H(op_esc); H(op_ud); H(op_pfx_only);
-H(op_sldt_etc); H(op_smsw); H(op_lmsw); H(op_sgdt); H(op_sidt);
+H(op_smsw); H(op_lmsw); H(op_sgdt); H(op_sidt);
 H(op_lgdt); H(op_lidt); H(op_clts); H(op_ud_real); H(op_gp);
 #undef H
 

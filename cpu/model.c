@@ -96,6 +96,7 @@ static const struct cpu_cycles cyc_8086 = {
 	},
 	.ea = { 6, 5, 9, 8, 12 },
 	.rep_iter = 9,
+	.taken = 12,
 	.exc = 51,
 };
 
@@ -175,6 +176,7 @@ static const struct cpu_cycles cyc_286 = {
 	.two = { R64(2, 2), R64(2, 2), R64(2, 2), R64(2, 2) },
 	.ea = { 0, 0, 0, 0, 0 },
 	.rep_iter = 4,
+	.taken = 5,
 	.exc = 23,
 };
 
@@ -194,6 +196,12 @@ static const struct cpu_quirks quirks_8086 = {
 	.bcd_8086 = true,
 	.max_len = 0,
 	.idt_limit = false,
+	.nsreg = 4,
+	.dt_fill = 0,
+	.reset_cs = 0xffff,
+	.reset_base = 0xffff0,
+	.reset_ip = 0,
+	.reset_cr0 = 0,
 	.flags_one = 0xf002,
 	.flags_rw = 0x0fd5,
 	.ops1 = cpu_ops_8086,
@@ -217,6 +225,12 @@ static const struct cpu_quirks quirks_286 = {
 	.bcd_8086 = false,
 	.max_len = 10,
 	.idt_limit = true,
+	.nsreg = 4,
+	.dt_fill = 0xff000000u,
+	.reset_cs = 0xf000,
+	.reset_base = 0xff0000,
+	.reset_ip = 0xfff0,
+	.reset_cr0 = 0xfff0, /* MSW: reserved bits read as 1 */
 	.flags_one = 0x0002,
 	.flags_rw = 0x0fd5,
 	.ops1 = cpu_ops_286,

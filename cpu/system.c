@@ -117,8 +117,7 @@ static void store_dtable(struct cpu *c, const struct insn *i,
 	uint32_t base = (uint32_t)t->base;
 
 	if (i->osize == 2)
-		base = (base & 0xffffff) |
-		       (c->q->cls == CLS_286 ? 0xff000000u : 0);
+		base = (base & 0xffffff) | c->q->dt_fill;
 	wr16(c, i->seg, ea, (uint16_t)t->limit);
 	wr32(c, i->seg, (ea + 2) & am, base);
 }
@@ -153,10 +152,4 @@ void op_lgdt(struct cpu *c, const struct insn *i)
 void op_lidt(struct cpu *c, const struct insn *i)
 {
 	load_dtable(c, i, &c->s.idtr);
-}
-
-/* Kept for the 0F00 group's table symmetry. */
-void op_sldt_etc(struct cpu *c, const struct insn *i)
-{
-	cpu_fault(c, EXC_UD);
 }
