@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int parse_u64(const char *s, uint64_t *v, char **end)
 {
@@ -67,5 +68,16 @@ int cli_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 	if (parse_u64(s, &v, &end) || *end || v < min || v > max)
 		return -1;
 	*out = (unsigned)v;
+	return 0;
+}
+
+int cli_parse_datetime(const char *s, int64_t *out)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	if (!end || *end || tm.tm_year > 2099 - 1900)
+		return -1;
+	*out = (int64_t)timegm(&tm);
 	return 0;
 }

@@ -13,4 +13,7 @@ int cli_parse_duration_ms(const char *s, uint64_t *out);
 /* A decimal in [min, max]. */
 int cli_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 
+/* "YYYY-MM-DDTHH:MM:SS" (UTC) to Unix seconds. */
+int cli_parse_datetime(const char *s, int64_t *out);
+
 #endif

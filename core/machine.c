@@ -154,7 +154,7 @@ int machine_create(struct machine *m, const struct machine_config *cfg,
 		goto fail;
 	m->debugcon = debugcon_create(m, cfg->debugcon, cfg->until_debugcon,
 				      err, errlen);
-	if (!m->debugcon)
+	if (!m->debugcon || pc_build(m, err, errlen))
 		goto fail;
 
 	m->backend = &interp_backend;
@@ -328,6 +328,7 @@ int machine_run(struct machine *m)
 		/* Sync point: wall-clock limits and pacing live here only, so
 		 * guest-visible time never depends on the host. */
 		sync = now + SYNC_QUANTUM_NS;
+		pc_poll_host(m);
 		uint64_t wall = wall_ns() - wall0;
 		if (m->cfg.timeout_ms && wall >= m->cfg.timeout_ms * 1000000ull) {
 			machine_request_exit(m, MACHINE_EXIT_TIMEOUT,

@@ -9,6 +9,7 @@
 #include "core/irq.h"
 #include "core/log.h"
 #include "core/state.h"
+#include "core/watch.h"
 #include "cpu/state.h"
 
 struct bus;
@@ -16,6 +17,12 @@ struct mem;
 struct cpu_model;
 struct backend_ops;
 struct debugcon;
+struct pic;
+struct pit;
+struct cmos;
+struct dma;
+struct i8042;
+struct uart;
 
 struct machine_config {
 	const struct cpu_model *cpu;
@@ -26,6 +33,8 @@ struct machine_config {
 	size_t rom_len;
 	const char *accel;      /* "interp" (kvm arrives with its issue) */
 	const char *debugcon;   /* NULL, "stdio" or a file path */
+	const char *serial;     /* COM1: stdio|file:PATH|tcp:127.0.0.1:PORT|none */
+	const char *until_serial;
 	const char *until_debugcon;
 	uint64_t timeout_ms;    /* wall clock, 0 = none */
 	int64_t rtc_start;      /* RTC time at power-on, Unix seconds (UTC) */
@@ -66,6 +75,14 @@ struct machine {
 	void *backend_priv;
 	struct cpu_state cpu_state; /* snapshot/hash view of the CPU */
 	struct debugcon *debugcon;
+	struct pic *pic;
+	struct pit *pit;
+	struct cmos *cmos;
+	struct dma *dma;
+	struct i8042 *i8042;
+	struct uart *uart[4];
+	struct text_watch serial_watch;
+	bool stdin_eof;
 	struct machine_device dev[MACHINE_MAX_DEVICES];
 	unsigned ndev;
 
@@ -96,6 +113,11 @@ void machine_add_device(struct machine *m, const char *name, void *opaque,
 void machine_request_reset(struct machine *m);
 /* The A20 gate (8042 output port, port 0x92). */
 void machine_set_a20(struct machine *m, bool enabled);
+
+/* core/pc.c: the PC board's chips (PIC, PIT, CMOS, DMA, 8042, UARTs). */
+int pc_build(struct machine *m, char *err, size_t errlen);
+/* Host input at a sync point (serial console). */
+void pc_poll_host(struct machine *m);
 
 /* One line per part: what the machine has (for the demo and `info`). */
 void machine_describe(struct machine *m, FILE *out);

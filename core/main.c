@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/bench.h"
 #include "core/cli.h"
@@ -35,8 +36,13 @@ static const char usage_run[] =
 	"  --bios FILE        firmware image (default: the built-in demo ROM)\n"
 	"  --accel interp     CPU backend (kvm arrives with its issue)\n"
 	"  --demo             boot the built-in demo machine and describe it\n"
+	"  --rtc TIME         RTC at power-on, UTC, e.g. 1994-06-01T12:00:00\n"
+	"                     (default: the host's time when the run starts)\n"
 	"\n"
 	"Output and ending:\n"
+	"  --serial TARGET    COM1: stdio, file:PATH, tcp:127.0.0.1:PORT, none\n"
+	"                     (default none)\n"
+	"  --until-serial TEXT     stop with exit 0 once COM1 prints TEXT\n"
 	"  --debugcon TARGET  debug console port 0x402: stdio or a file path\n"
 	"  --until-debugcon TEXT   stop with exit 0 once TEXT appears there\n"
 	"  --timeout TIME     wall-clock limit, e.g. 30s, 500ms (exit 124)\n"
@@ -51,7 +57,7 @@ static const char usage_run[] =
 enum {
 	OPT_CPU = 256, OPT_MHZ, OPT_MEM, OPT_BIOS, OPT_ACCEL, OPT_DEMO,
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
-	OPT_SAVEVM, OPT_LOADVM,
+	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC,
 };
 
 static const struct option run_options[] = {
@@ -68,6 +74,9 @@ static const struct option run_options[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "savevm", required_argument, NULL, OPT_SAVEVM },
 	{ "loadvm", required_argument, NULL, OPT_LOADVM },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "until-serial", required_argument, NULL, OPT_UNTIL_SERIAL },
+	{ "rtc", required_argument, NULL, OPT_RTC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -83,7 +92,7 @@ static int fail(const char *fmt, const char *arg)
 static int cmd_run(int argc, char **argv)
 {
 	struct machine_config cfg = { .accel = "interp" };
-	bool demo = false, mem_set = false;
+	bool demo = false, mem_set = false, rtc_set = false;
 	int opt;
 
 	cfg.cpu = cpu_model_find("286");
@@ -146,6 +155,18 @@ static int cmd_run(int argc, char **argv)
 		case OPT_LOADVM:
 			cfg.loadvm = optarg;
 			break;
+		case OPT_SERIAL:
+			cfg.serial = optarg;
+			break;
+		case OPT_UNTIL_SERIAL:
+			cfg.until_serial = optarg;
+			break;
+		case OPT_RTC:
+			if (cli_parse_datetime(optarg, &cfg.rtc_start))
+				return fail("--rtc %s: want a UTC time such as 1994-06-01T12:00:00",
+					    optarg);
+			rtc_set = true;
+			break;
 		case 'h':
 			fputs(usage_run, stdout);
 			return 0;
@@ -174,6 +195,10 @@ static int cmd_run(int argc, char **argv)
 			(unsigned long long)(bus_limit >> 20));
 		return 1;
 	}
+	/* The one read of host time: the RTC's start, taken once (and, with
+	 * recording, written to the trace). */
+	if (!rtc_set)
+		cfg.rtc_start = (int64_t)time(NULL);
 	if (demo && !cfg.debugcon)
 		cfg.debugcon = "stdio";
 

@@ -12,33 +12,11 @@
 #include "core/bus.h"
 #include "core/machine.h"
 #include "core/util.h"
+#include "core/watch.h"
 
 static uint32_t debugcon_read(void *opaque, uint64_t offset, unsigned size)
 {
 	return 0xe9;
-}
-
-/* Streaming search for `until`. On a mismatch, fall back to the longest
- * prefix of `until` that ends the text seen so far (KMP without a table:
- * markers are short). */
-static void debugcon_match(struct debugcon *d, char ch)
-{
-	size_t n = strlen(d->until);
-	size_t k = d->matched;
-
-	while (k > 0 && d->until[k] != ch) {
-		/* Longest proper border of until[0..k) that also precedes ch. */
-		size_t b = k - 1;
-		while (b > 0 && memcmp(d->until, d->until + k - b, b))
-			b--;
-		k = b;
-	}
-	d->matched = d->until[k] == ch ? k + 1 : 0;
-	if (d->matched == n) {
-		d->matched = 0;
-		machine_request_exit(d->m, MACHINE_EXIT_OK,
-				     "debug console printed \"%s\"", d->until);
-	}
 }
 
 static void debugcon_write(void *opaque, uint64_t offset, uint32_t val,
@@ -52,8 +30,10 @@ static void debugcon_write(void *opaque, uint64_t offset, uint32_t val,
 		if (ch == '\n')
 			fflush(d->out);
 	}
-	if (d->until && *d->until)
-		debugcon_match(d, ch);
+	if (text_watch_feed(&d->until, ch))
+		machine_request_exit(d->m, MACHINE_EXIT_OK,
+				     "debug console printed \"%s\"",
+				     d->until.text);
 }
 
 static const struct io_ops debugcon_ops = {
@@ -66,7 +46,7 @@ struct debugcon *debugcon_create(struct machine *m, const char *target,
 {
 	struct debugcon *d = xcalloc(1, sizeof(*d));
 	d->m = m;
-	d->until = until;
+	d->until.text = until;
 	if (target && !strcmp(target, "stdio")) {
 		d->out = stdout;
 	} else if (target) {

@@ -6,14 +6,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/watch.h"
+
 struct machine;
 
 struct debugcon {
 	struct machine *m;
 	FILE *out;
 	bool close_out;
-	const char *until;  /* stop the run once this text has been written */
-	size_t matched;     /* bytes of `until` matched so far */
+	struct text_watch until; /* stop the run once this is written */
 };
 
 #define DEBUGCON_PORT 0x402

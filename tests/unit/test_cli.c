@@ -59,3 +59,15 @@ Test(log, per_subsystem_levels)
 	cr_assert(strstr(err, "nosuch"));
 	cr_assert_eq(log_configure(&l, "pit=loud", err, sizeof(err)), -1);
 }
+
+Test(cli, rtc_datetimes_are_utc_unix_seconds)
+{
+	int64_t t;
+	cr_assert_eq(cli_parse_datetime("1994-06-01T12:00:00", &t), 0);
+	cr_assert_eq(t, 770472000);
+	cr_assert_eq(cli_parse_datetime("1970-01-01T00:00:00", &t), 0);
+	cr_assert_eq(t, 0);
+	cr_assert_eq(cli_parse_datetime("1994-06-01", &t), -1);
+	cr_assert_eq(cli_parse_datetime("1994-06-01T12:00:00Z", &t), -1);
+	cr_assert_eq(cli_parse_datetime("yesterday", &t), -1);
+}

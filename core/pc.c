@@ -1,0 +1,92 @@
+/* core/pc.c: the PC board: which chips a machine has, in which order they
+ * are created, and how host input reaches them at sync points. */
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "core/machine.h"
+#include "devices/cmos.h"
+#include "devices/dma.h"
+#include "devices/i8042.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/port92.h"
+#include "devices/uart.h"
+#include "mmu/mem.h"
+
+static void pc_serial_watch(void *opaque, uint8_t byte)
+{
+	struct machine *m = opaque;
+	if (text_watch_feed(&m->serial_watch, (char)byte))
+		machine_request_exit(m, MACHINE_EXIT_OK,
+				     "serial port printed \"%s\"",
+				     m->serial_watch.text);
+}
+
+static int pc_build_serial(struct machine *m, char *err, size_t errlen)
+{
+	struct uart_spec spec;
+	struct uart_backend be;
+
+	if (uart_spec_parse(m->cfg.serial ? m->cfg.serial : "none", &spec, err,
+			    errlen) ||
+	    uart_backend_open(&spec, &be, err, errlen))
+		return -1;
+	m->uart[0] = uart_create(m, 0, &be, err, errlen);
+	if (!m->uart[0]) {
+		if (be.close)
+			be.close(be.opaque);
+		return -1;
+	}
+	m->serial_watch.text = m->cfg.until_serial;
+	uart_set_watch(m->uart[0], pc_serial_watch, m);
+	/* COM2 exists (BIOSes and DOS probe it) but goes nowhere. */
+	m->uart[1] = uart_create(m, 1, NULL, err, errlen);
+	return m->uart[1] ? 0 : -1;
+}
+
+int pc_build(struct machine *m, char *err, size_t errlen)
+{
+	/* The PIC first: it becomes the sink of every IRQ line. */
+	m->pic = pic_create(m);
+	m->pit = pit_create(m);
+	m->cmos = cmos_create(m, err, errlen);
+	if (!m->cmos)
+		return -1;
+	struct cmos_pc_info info = {
+		.ram_below_4g = m->mem->ram_size,
+		.fd_type = { CMOS_FD_NONE, CMOS_FD_NONE },
+		.fd_bootchk = true,
+	};
+	if (cmos_fill_pc_defaults(m->cmos, &info, err, errlen))
+		return -1;
+	m->dma = dma_create(m);
+	m->i8042 = i8042_create(m, 1, 12);
+	port92_create(m);
+	return pc_build_serial(m, err, errlen);
+}
+
+/* stdin feeds COM1 when the serial console is stdio. Read without
+ * blocking, only here at a sync point; recording will log these bytes. */
+void pc_poll_host(struct machine *m)
+{
+	struct uart *com1 = m->uart[0];
+	uint8_t buf[64];
+
+	if (!com1)
+		return;
+	uart_poll_host(com1);
+	if (m->stdin_eof || !m->cfg.serial || strcmp(m->cfg.serial, "stdio"))
+		return;
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	if (poll(&p, 1, 0) <= 0)
+		return;
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n <= 0) {
+		m->stdin_eof = n == 0 || errno != EAGAIN;
+		return;
+	}
+	/* The UART queue takes what fits; the rest would be lost, so only
+	 * read what it can hold next time (a short read is harmless). */
+	uart_receive(com1, buf, (size_t)n);
+}
