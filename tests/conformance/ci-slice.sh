@@ -26,7 +26,7 @@ fi
 log=$(mktemp "${TMPDIR:-/tmp}/sst-ci.XXXXXX") || exit 2
 trap 'rm -f "$log"' EXIT INT TERM
 
-echo "conformance-ci: first $limit tests of each file in $dir/8086 and $dir/80286"
+echo "conformance-ci: first $limit tests of each file in $dir/{8086,80286}"
 start=$(date +%s)
 "$runner" --limit "$limit" "$dir/8086" "$dir/80286" >"$log" 2>&1
 rc=$?
@@ -41,7 +41,8 @@ if [ $rc -gt 1 ] || ! grep -Eq "$summary_re" "$log"; then
 	exit $rc
 fi
 
-awk -v re="$summary_re" -v max="$maxlines" -v cmd="$runner -v --limit $limit FILE" '
+details="$runner -v --limit $limit FILE"
+awk -v re="$summary_re" -v max="$maxlines" -v cmd="$details" '
 	$0 ~ re { summary = $0; next }
 	/: [0-9]+ passed, 0 failed(, [0-9]+ skipped)?$/ { next }
 	{ if (++n <= max) print }

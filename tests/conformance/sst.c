@@ -83,7 +83,16 @@ static bool sst_should_skip(const struct sst_ctx *c,
 static bool sst_over_fail_cap(const struct sst_ctx *c,
 			      const struct sst_stats *st)
 {
-	return c->max_fail && c->total.failed + st->failed >= (unsigned long)c->max_fail;
+	return c->max_fail &&
+	       c->total.failed + st->failed >= (unsigned long)c->max_fail;
+}
+
+static bool sst_stopping(struct sst_ctx *c)
+{
+	static const struct sst_stats none;
+	if (sst_over_fail_cap(c, &none))
+		c->stop = true;
+	return c->stop;
 }
 
 static void sst_run_file(struct sst_ctx *c, const char *file)
@@ -137,9 +146,6 @@ static void sst_run_file(struct sst_ctx *c, const char *file)
 		case SST_FAIL:
 			st.failed++;
 			break;
-		case SST_SKIP:
-			st.skipped++;
-			break;
 		}
 	}
 	sst_file_close(&f);
@@ -172,7 +178,8 @@ static void sst_dir_enter(struct sst_ctx *c, const char *dir)
 		c->total.failed++;
 	} else if (r > 0) {
 		fprintf(stderr,
-			"sst-runner: no %s: flags compared unmasked, no opcode statuses\n",
+			"sst-runner: no %s: flags compared unmasked, "
+			"no opcode statuses\n",
 			path);
 	}
 	snprintf(path, sizeof(path), "%s/revocation_list.txt", dir);
@@ -191,10 +198,12 @@ static void sst_dir_enter(struct sst_ctx *c, const char *dir)
 	const struct cpu_model *model =
 		c->model_opt ? sst_model_by_name(c->model_opt) : NULL;
 	if (d->suite == SST_SUITE_NONE && model)
-		d->suite = model->id == CPU_8086 ? SST_SUITE_8086 : SST_SUITE_286;
+		d->suite = model->id == CPU_8086 ? SST_SUITE_8086 :
+						   SST_SUITE_286;
 	if (d->suite == SST_SUITE_NONE) {
 		snprintf(d->why, sizeof(d->why),
-			 "cannot tell the suite's CPU (metadata cpu \"%s\"); use --model",
+			 "cannot tell the suite's CPU (metadata cpu \"%s\"); "
+			 "use --model",
 			 d->meta.cpu);
 		return;
 	}
@@ -239,28 +248,37 @@ static void sst_run_dir(struct sst_ctx *c, const char *dir)
 		c->total.failed++;
 		return;
 	}
-	while ((de = readdir(dh))) {
+	bool oom = false;
+	while (!oom && (de = readdir(dh))) {
 		if (!sst_is_test_file(de->d_name))
 			continue;
 		if (n == cap) {
-			cap = cap ? cap * 2 : 512;
-			char **nn = realloc(names, cap * sizeof(*nn));
-			if (!nn)
+			size_t nc = cap ? cap * 2 : 512;
+			char **nn = realloc(names, nc * sizeof(*nn));
+			if (!nn) {
+				oom = true;
 				break;
+			}
 			names = nn;
+			cap = nc;
 		}
 		if (!(names[n] = strdup(de->d_name)))
-			break;
-		n++;
+			oom = true;
+		else
+			n++;
 	}
 	closedir(dh);
-	if (!n) {
+	if (oom) {
+		printf("%s: out of memory listing the directory\n", dir);
+		c->total.failed++;
+	} else if (!n) {
 		printf("%s: no *.json.gz or *.json test files\n", dir);
 		c->total.failed++;
 	}
-	qsort(names, n, sizeof(*names), sst_cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), sst_cmp_names);
 	sst_dir_enter(c, dir);
-	for (size_t i = 0; i < n && !c->stop; i++) {
+	for (size_t i = 0; i < n && !sst_stopping(c); i++) {
 		char file[4400];
 		snprintf(file, sizeof(file), "%s/%s", dir, names[i]);
 		sst_run_file(c, file);
@@ -303,19 +321,23 @@ static void sst_run_path(struct sst_ctx *c, const char *arg)
 
 static void sst_help(FILE *out)
 {
-	fprintf(out,
-		"usage: sst-runner [-v] [--model 8086|286|...] [--limit N] [--max-fail N]\n"
-		"                  [--fpu] [--skip-undefined] PATH...\n"
-		"  PATH        a .json.gz or .json test file, or a directory of them\n"
-		"              (metadata.json and revocation_list.txt are read next to them)\n"
-		"  -v          print each failing test with a register/flags/RAM diff\n"
-		"  --model M   CPU model to run (default: the suite's metadata \"cpu\")\n"
-		"  --limit N   run at most the first N tests of each file\n"
-		"  --max-fail N  stop after N failures\n"
-		"  --fpu       also run the ESC (coprocessor) opcodes, skipped by default\n"
-		"  --skip-undefined  skip opcodes the metadata calls \"undefined\"\n"
-		"Skipped: status \"fpu\" opcodes and tests in revocation_list.txt.\n"
-		"Exit status: 0 all passed, 1 a failure or bad input, 2 usage.\n");
+	fputs("usage: sst-runner [-v] [--model 8086|286|...] [--limit N]\n"
+	      "                  [--max-fail N] [--fpu] [--skip-undefined] "
+	      "PATH...\n"
+	      "  PATH       a .json.gz or .json test file, or a directory of\n"
+	      "             them; metadata.json and revocation_list.txt are\n"
+	      "             read next to them\n"
+	      "  -v         print each failing test with a register, flags\n"
+	      "             and RAM diff\n"
+	      "  --model M  the CPU model to run (default: the suite's)\n"
+	      "  --limit N  run the first N tests of each file (0: all)\n"
+	      "  --max-fail N      stop after N failures\n"
+	      "  --fpu             also run ESC (status \"fpu\") opcodes\n"
+	      "  --skip-undefined  skip status \"undefined\" opcodes\n"
+	      "Skipped: \"fpu\" opcodes, tests in revocation_list.txt.\n"
+	      "Exit status: 0 all passed, 1 a failure or bad input, "
+	      "2 usage.\n",
+	      out);
 }
 
 static bool sst_parse_count(const char *s, long *out)
@@ -359,14 +381,15 @@ int main(int argc, char **argv)
 			c->model_opt = optarg;
 			break;
 		case 'l':
-		case 'f':
-			if (!sst_parse_count(optarg,
-					     opt == 'l' ? &c->limit : &c->max_fail)) {
+		case 'f': {
+			long *n = opt == 'l' ? &c->limit : &c->max_fail;
+			if (!sst_parse_count(optarg, n)) {
 				fprintf(stderr, "sst-runner: bad count '%s'\n",
 					optarg);
 				goto usage;
 			}
 			break;
+		}
 		case 'F':
 			c->run_fpu = true;
 			break;
@@ -389,7 +412,7 @@ int main(int argc, char **argv)
 		goto usage;
 	}
 
-	for (int i = optind; i < argc && !c->stop; i++)
+	for (int i = optind; i < argc && !sst_stopping(c); i++)
 		sst_run_path(c, argv[i]);
 	printf("%lu passed, %lu failed, %lu skipped\n", c->total.passed,
 	       c->total.failed, c->total.skipped);
@@ -402,9 +425,10 @@ int main(int argc, char **argv)
 	free(c);
 	return rc;
 usage:
-	fprintf(stderr,
-		"usage: sst-runner [-v] [--model M] [--limit N] [--max-fail N] "
-		"[--fpu] [--skip-undefined]\n                  PATH...   (sst-runner --help for more)\n");
+	fprintf(stderr, "usage: sst-runner [-v] [--model M] [--limit N] "
+			"[--max-fail N] [--fpu]\n"
+			"                  [--skip-undefined] PATH...\n"
+			"(sst-runner --help for more)\n");
 	free(c);
 	return 2;
 }

@@ -162,7 +162,7 @@ struct sst_machine;
  * 286 one is the instruction plus HLT, run until the CPU halts. */
 enum sst_suite { SST_SUITE_NONE, SST_SUITE_8086, SST_SUITE_286 };
 
-enum sst_result { SST_PASS, SST_FAIL, SST_SKIP };
+enum sst_result { SST_PASS, SST_FAIL };
 
 struct sst_machine *sst_machine_create(const struct cpu_model *model,
 				       bool verbose, char *err, size_t errlen);

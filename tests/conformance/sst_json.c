@@ -219,6 +219,11 @@ static bool sst_file_cut(struct sst_file *f, size_t end, size_t *len)
 	return true;
 }
 
+static size_t sst_json_pos(const json_error_t *je)
+{
+	return je->position > 0 ? (size_t)je->position : 0;
+}
+
 /* File offset of position p in the scratch copy. */
 static uint64_t sst_file_offset(const struct sst_file *f, size_t p)
 {
@@ -244,7 +249,8 @@ enum sst_next sst_file_next(struct sst_file *f, struct sst_test *t, char *err,
 		f->done = true;
 		f->err_test = -1;
 		if (sst_file_ws(f)) {
-			snprintf(err, errlen, "junk after the array at byte %llu",
+			snprintf(err, errlen,
+				 "junk after the array at byte %llu",
 				 (unsigned long long)(f->base + f->pos));
 			return SST_NEXT_FATAL;
 		}
@@ -256,7 +262,8 @@ enum sst_next sst_file_next(struct sst_file *f, struct sst_test *t, char *err,
 	}
 	if (k > 0) {
 		if (f->buf[f->pos] != ',') {
-			snprintf(why, sizeof(why), "expected ',' or ']' at byte %llu",
+			snprintf(why, sizeof(why),
+				 "expected ',' or ']' at byte %llu",
 				 (unsigned long long)(f->base + f->pos));
 			return sst_file_fatal(f, k, err, errlen, why);
 		}
@@ -280,7 +287,7 @@ enum sst_next sst_file_next(struct sst_file *f, struct sst_test *t, char *err,
 		}
 		snprintf(why, sizeof(why), "JSON error at byte %llu: %s",
 			 (unsigned long long)(f->base + f->pos +
-					      (size_t)(je.position > 0 ? je.position : 0)),
+					      sst_json_pos(&je)),
 			 je.text);
 		return sst_file_fatal(f, k, err, errlen, why);
 	}
@@ -294,8 +301,8 @@ enum sst_next sst_file_next(struct sst_file *f, struct sst_test *t, char *err,
 	json_t *j = json_loadb(f->scratch, len, 0, &je);
 	if (!j) {
 		snprintf(why, sizeof(why), "JSON error at byte %llu: %s",
-			 (unsigned long long)sst_file_offset(
-				 f, (size_t)(je.position > 0 ? je.position : 0)),
+			 (unsigned long long)sst_file_offset(f,
+							     sst_json_pos(&je)),
 			 je.text);
 		f->pos = end;
 		return sst_file_fatal(f, k, err, errlen, why);
@@ -401,10 +408,12 @@ static int sst_parse_ram(json_t *a, struct sst_ramlist *l, const char *what,
 		json_t *e = json_array_get(a, i);
 		long long addr, val;
 		if (!json_is_array(e) || json_array_size(e) != 2 ||
-		    !sst_json_int(json_array_get(e, 0), 0, 0xffffffffll, &addr) ||
+		    !sst_json_int(json_array_get(e, 0), 0, 0xffffffffll,
+				  &addr) ||
 		    !sst_json_int(json_array_get(e, 1), 0, 0xff, &val)) {
 			snprintf(err, errlen,
-				 "%s.ram[%zu]: expected [address, byte]", what, i);
+				 "%s.ram[%zu]: expected [address, byte]", what,
+				 i);
 			return -1;
 		}
 		l->e[l->n++] = (struct sst_ram){ (uint32_t)addr, (uint8_t)val };
@@ -467,7 +476,8 @@ int sst_test_from_json(json_t *j, struct sst_test *t, char *err,
 	v = sst_get2(j, "idx", "test_num", &k);
 	if (v) {
 		if (!sst_json_int(v, 0, LONG_MAX, &x)) {
-			snprintf(err, errlen, "%s: expected an integer >= 0", k);
+			snprintf(err, errlen, "%s: expected an integer >= 0",
+				 k);
 			return -1;
 		}
 		t->idx = (long)x;
@@ -509,8 +519,8 @@ int sst_test_from_json(json_t *j, struct sst_test *t, char *err,
 		    !sst_json_int(json_object_get(v, "number"), 0, 0xff, &x) ||
 		    !sst_json_int(json_object_get(v, "flag_address"), 0,
 			     0xffffffffll, &fa)) {
-			snprintf(err, errlen,
-				 "exception: expected {number: 0..255, flag_address}");
+			snprintf(err, errlen, "exception: expected "
+					      "{number: 0..255, flag_address}");
 			return -1;
 		}
 		t->has_exc = true;

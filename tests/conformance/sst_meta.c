@@ -19,15 +19,20 @@ static const struct {
 	const char *name;
 	enum sst_status st;
 } sst_statuses[] = {
-	{ "normal", SST_ST_NORMAL },	   { "prefix", SST_ST_PREFIX },
-	{ "alias", SST_ST_ALIAS },	   { "undocumented", SST_ST_UNDOCUMENTED },
-	{ "undefined", SST_ST_UNDEFINED }, { "fpu", SST_ST_FPU },
+	{ "normal", SST_ST_NORMAL },
+	{ "prefix", SST_ST_PREFIX },
+	{ "alias", SST_ST_ALIAS },
+	{ "undocumented", SST_ST_UNDOCUMENTED },
+	{ "undefined", SST_ST_UNDEFINED },
+	{ "fpu", SST_ST_FPU },
 	{ "extension", SST_ST_EXTENSION },
 };
 
+#define SST_NSTATUSES (sizeof(sst_statuses) / sizeof(*sst_statuses))
+
 const char *sst_status_name(enum sst_status s)
 {
-	for (size_t i = 0; i < sizeof(sst_statuses) / sizeof(*sst_statuses); i++)
+	for (size_t i = 0; i < SST_NSTATUSES; i++)
 		if (sst_statuses[i].st == s)
 			return sst_statuses[i].name;
 	return s == SST_ST_UNKNOWN ? "not in metadata" : "other";
@@ -75,12 +80,12 @@ static int sst_parse_opinfo(json_t *o, struct sst_opinfo *info,
 	v = json_object_get(o, "status");
 	if (v) {
 		if (!json_is_string(v)) {
-			snprintf(err, errlen, "%s.status: expected a string", what);
+			snprintf(err, errlen, "%s.status: expected a string",
+				 what);
 			return -1;
 		}
 		info->status = SST_ST_OTHER;
-		for (size_t i = 0; i < sizeof(sst_statuses) / sizeof(*sst_statuses);
-		     i++)
+		for (size_t i = 0; i < SST_NSTATUSES; i++)
 			if (!strcmp(json_string_value(v), sst_statuses[i].name))
 				info->status = sst_statuses[i].st;
 	}
@@ -88,7 +93,8 @@ static int sst_parse_opinfo(json_t *o, struct sst_opinfo *info,
 	if (v) {
 		if (!sst_json_int(v, 0, 0xffff, &x)) {
 			snprintf(err, errlen,
-				 "%s.flags-mask: expected an integer 0..65535", what);
+				 "%s.flags-mask: expected an integer 0..65535",
+				 what);
 			return -1;
 		}
 		info->has_mask = true;
@@ -118,19 +124,20 @@ static int sst_parse_opcodes(struct sst_meta *m, json_t *ops, char *err,
 		if (!regs)
 			continue;
 		if (!json_is_object(regs)) {
-			snprintf(err, errlen, "opcodes.%s.reg: expected an object",
-				 key);
+			snprintf(err, errlen,
+				 "opcodes.%s.reg: expected an object", key);
 			return -1;
 		}
 		e->has_reg = true;
 		json_object_foreach(regs, rkey, rv) {
 			if (rkey[0] < '0' || rkey[0] > '7' || rkey[1]) {
-				snprintf(err, errlen,
-					 "opcodes.%s.reg.%s: not a reg field 0..7",
+				snprintf(err, errlen, "opcodes.%s.reg.%s: "
+						      "not a reg field 0..7",
 					 key, rkey);
 				return -1;
 			}
-			snprintf(what, sizeof(what), "opcodes.%s.reg.%s", key, rkey);
+			snprintf(what, sizeof(what), "opcodes.%s.reg.%s", key,
+				 rkey);
 			if (sst_parse_opinfo(rv, &e->reg[rkey[0] - '0'], what,
 					     err, errlen))
 				return -1;

@@ -120,10 +120,12 @@ static void sst_expect_build(const struct sst_test *t, enum sst_suite suite,
 			     const struct sst_opinfo *op, uint32_t bus_mask,
 			     struct sst_expect *x)
 {
+	/* Registers final does not name are unchanged. */
 	for (int r = 0; r < SST_NREG; r++)
 		x->regs[r] = t->fin.present & (1u << r) ? t->fin.v[r] :
-		             r == SST_FLAGS ? sst_initial_flags(t, suite) :
-							 t->init.v[r];
+							  t->init.v[r];
+	if (!(t->fin.present & (1u << SST_FLAGS)))
+		x->regs[SST_FLAGS] = sst_initial_flags(t, suite);
 	x->mask = op->has_mask ? op->flags_mask : 0xffff;
 	/* The interrupt frame's FLAGS sit at SS:SP+4 (IP, CS below them). */
 	uint32_t ss = (uint32_t)x->regs[SST_SS] << 4;
@@ -181,7 +183,7 @@ static void sst_print_flags(uint16_t exp, uint16_t got, uint16_t mask)
 	printf(")\n");
 }
 
-/* Count the differences; print them when out is set. */
+/* Count the differences; print them too when print is set. */
 static unsigned sst_compare(struct sst_machine *m, const struct sst_test *t,
 			    const struct sst_expect *x, const uint16_t *got,
 			    bool print)
@@ -235,9 +237,11 @@ static void sst_restore(struct sst_machine *m, const struct sst_test *t)
 		uint64_t bits = mem->dirty[w];
 		mem->dirty[w] = 0;
 		while (bits) {
-			uint64_t pfn = (uint64_t)w * 64 + (unsigned)__builtin_ctzll(bits);
+			uint64_t pfn = (uint64_t)w * 64 +
+				       (unsigned)__builtin_ctzll(bits);
 			bits &= bits - 1;
-			memset(mem->ram + (pfn << MEM_PAGE_SHIFT), 0, MEM_PAGE_SIZE);
+			memset(mem->ram + (pfn << MEM_PAGE_SHIFT), 0,
+			       MEM_PAGE_SIZE);
 		}
 	}
 	for (size_t i = 0; i < t->init_ram.n; i++)
@@ -255,7 +259,8 @@ static int sst_check_ram(const struct sst_machine *m,
 	for (size_t i = 0; i < l->n; i++)
 		if (l->e[i].addr >= m->mem->ram_size) {
 			snprintf(err, errlen,
-				 "%s.ram: address 0x%X is beyond the %s's %llu KiB",
+				 "%s.ram: address 0x%X is beyond the %s's "
+				 "%llu KiB",
 				 what, l->e[i].addr, m->model->name,
 				 (unsigned long long)(m->mem->ram_size >> 10));
 			return -1;
@@ -268,8 +273,10 @@ static void sst_load(struct sst_machine *m, const struct sst_test *t,
 {
 	struct cpu_state s = m->reset;
 
-	for (size_t i = 0; i < t->init_ram.n; i++)
-		mem_load(m->mem, t->init_ram.e[i].addr, &t->init_ram.e[i].val, 1);
+	for (size_t i = 0; i < t->init_ram.n; i++) {
+		const struct sst_ram *e = &t->init_ram.e[i];
+		mem_load(m->mem, e->addr, &e->val, 1);
+	}
 	for (int r = SST_AX; r <= SST_SP; r++)
 		s.gpr[sst_gpr_of[r]] = t->init.v[r];
 	/* Real mode: base = selector * 16, 64 KiB limit; the access rights
@@ -308,8 +315,8 @@ static void sst_execute(struct sst_machine *m, enum sst_suite suite,
 		if (e == CPU_EXIT_HALT || cpu_halted(m->cpu))
 			break;
 		if (e == CPU_EXIT_SHUTDOWN) {
-			snprintf(why, whylen, "CPU shut down after %d instructions",
-				 n + 1);
+			snprintf(why, whylen,
+				 "CPU shut down after %d instructions", n + 1);
 			break;
 		}
 	}
@@ -330,7 +337,6 @@ static void sst_print_header(const char *file, long k, const struct sst_test *t,
 		printf(" hash %.16s", t->hash);
 	printf(":\n");
 }
-
 
 enum sst_result sst_run_test(struct sst_machine *m, enum sst_suite suite,
 			     const struct sst_test *t,
