@@ -628,6 +628,9 @@ static const struct state_field pit_fields[] = {
 static void pit_post_load(void *opaque)
 {
 	struct pit *p = opaque;
+
+	/* The line's level lives in core/irq; put it back where it was. */
+	irq_set(&p->m->irq, 0, p->irq_level);
 	if (p->ev_tick)
 		event_schedule(&p->ev, tick_to_ns(p->ev_tick));
 	else
