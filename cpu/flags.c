@@ -11,12 +11,12 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 {
 	uint32_t res = c->lf_res, a = c->lf_a, b = c->lf_b;
 	unsigned sz = c->lf_size;
-	uint32_t sign = size_sign(sz);
-	uint32_t f;
+	uint32_t sign, f;
 
-	switch (c->lf_op) {
-	case LF_NONE:
+	if (c->lf_op == LF_NONE)
 		return (uint32_t)c->s.rflags & FLAGS_ARITH;
+	sign = size_sign(sz);
+	switch (c->lf_op) {
 	case LF_ADD:
 		f = szp_flags(res, sz) | ((a ^ b ^ res) & FLAG_AF);
 		if (((a & b) | ((a | b) & ~res)) & sign)
@@ -45,8 +45,9 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 		if ((res & size_mask(sz)) == sign - 1)
 			f |= FLAG_OF;
 		return f;
+	default:
+		return (uint32_t)c->s.rflags & FLAGS_ARITH;
 	}
-	return 0;
 }
 
 bool cpu_cond(const struct cpu *c, unsigned cc)
