@@ -266,3 +266,30 @@ Test(pci, reset_restores_power_on_config_and_unmaps_bars)
 	testbed_free(f.m);
 	free(t);
 }
+
+Test(pci, snapshot_load_puts_bars_and_pam_back_where_the_config_says)
+{
+	struct fixture f = setup();
+	unsigned df = PCI_DEVFN(3, 0);
+	struct toy *t = toy_add(f.bus, 3);
+	char err[128];
+	FILE *snap = tmpfile();
+
+	cfg_out(f.m, df, 0x10, 0xc000, 4);
+	cfg_out(f.m, df, PCI_COMMAND, PCI_COMMAND_IO, 2);
+	cfg_out(f.m, 0, 0x59, 0x30, 1);
+	mem_write8(f.m->mem, 0xf0000, 0x42);
+	cr_assert_eq(state_write(&f.m->state, snap, err, sizeof(err)), 0, "%s",
+		     err);
+	cfg_out(f.m, df, 0x10, 0xc100, 4);
+	cfg_out(f.m, 0, 0x59, 0x00, 1);
+	rewind(snap);
+	cr_assert_eq(state_read(&f.m->state, snap, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(bus_in(f.m->bus, 0xc000, 1), 0x5a);
+	cr_assert_eq(bus_in(f.m->bus, 0xc100, 1), 0xff);
+	cr_assert_eq(mem_read8(f.m->mem, 0xf0000), 0x42);
+	fclose(snap);
+	testbed_free(f.m);
+	free(t);
+}
