@@ -146,7 +146,6 @@ int sst_meta_load(struct sst_meta *m, const char *path, char *err,
 const struct sst_opinfo *sst_meta_lookup(const struct sst_meta *m,
 					 const uint8_t *bytes, unsigned n,
 					 char *key, size_t keylen);
-const char *sst_status_name(enum sst_status s);
 
 int sst_revoked_load(struct sst_revoked *r, const char *path, char *err,
 		     size_t errlen);

@@ -30,14 +30,6 @@ static const struct {
 
 #define SST_NSTATUSES (sizeof(sst_statuses) / sizeof(*sst_statuses))
 
-const char *sst_status_name(enum sst_status s)
-{
-	for (size_t i = 0; i < SST_NSTATUSES; i++)
-		if (sst_statuses[i].st == s)
-			return sst_statuses[i].name;
-	return s == SST_ST_UNKNOWN ? "not in metadata" : "other";
-}
-
 static int sst_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
