@@ -107,7 +107,6 @@ struct piix3 *piix3_create(struct machine *m, struct pci_bus *bus)
 
 /* --- IDE ----------------------------------------------------------------- */
 
-#define PIIX_IDE_BMIBA 0x20 /* BAR4 */
 #define PIIX_IDE_BM_PORTS 16
 
 static const struct state_field piix_ide_fields[] = {
