@@ -66,7 +66,8 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 void cpu_destroy(struct cpu *c);
 void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks);
 
-/* Power-on / RESET state (CS:IP = F000:FFF0 with the high base for 286+). */
+/* Power-on / RESET state: 8086 FFFF:0000; 286+ F000:FFF0 with the high CS
+ * base (FF0000 on the 286, FFFF0000 later). */
 void cpu_reset(struct cpu *c);
 
 /* Run until clock->cycles >= cycle_limit, a halt, a stop request or a
