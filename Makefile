@@ -42,9 +42,18 @@ $(GEN)/$(1).o: $(2)
 	$(CC) -c -o $$@ $(GEN)/$(1).S
 endef
 $(eval $(call rom_rule,demo_rom,core/demo.asm))
+
+# Test guests of our own (tests/guests/*.asm): flat 64 KiB+ BIOS images that
+# integration tests boot with --bios and check through the debug console.
+GUEST_SRC := $(wildcard tests/guests/*.asm)
+GUEST_BINS := $(patsubst tests/guests/%.asm,build/guests/%.bin,$(GUEST_SRC))
+build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
+	@mkdir -p $(dir $@)
+	nasm -f bin -I tests/guests/ -o $@ $<
+guests: $(GUEST_BINS)
 $(eval $(call rom_rule,bench_cpu_rom,tests/bench/cpu-workload.asm))
 
-.PHONY: all run test unit integration conformance conformance-ci bench deps \
+.PHONY: guests all run test unit integration conformance conformance-ci bench deps \
 	bench-deps format clean help san
 
 all: lucid
@@ -94,7 +103,7 @@ test: deps
 unit: $(SAN_O)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(SAN_O)/unit-tests --jobs 2
 
-integration: $(SAN_O)/lucid
+integration: $(SAN_O)/lucid guests
 	LUCID=$(SAN_O)/lucid tests/integration/run-all.sh
 
 SHARED ?= ../shared

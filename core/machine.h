@@ -23,6 +23,12 @@ struct cmos;
 struct dma;
 struct i8042;
 struct uart;
+struct pci_bus;
+struct i440fx;
+struct piix3;
+struct piix_ide;
+struct piix_pm;
+struct fw_cfg;
 
 struct machine_config {
 	const struct cpu_model *cpu;
@@ -81,6 +87,12 @@ struct machine {
 	struct dma *dma;
 	struct i8042 *i8042;
 	struct uart *uart[4];
+	struct pci_bus *pci;
+	struct i440fx *i440fx;
+	struct piix3 *piix3;
+	struct piix_ide *piix_ide;
+	struct piix_pm *piix_pm;
+	struct fw_cfg *fw_cfg;
 	struct text_watch serial_watch;
 	bool stdin_eof;
 	struct machine_device dev[MACHINE_MAX_DEVICES];
@@ -114,7 +126,8 @@ void machine_request_reset(struct machine *m);
 /* The A20 gate (8042 output port, port 0x92). */
 void machine_set_a20(struct machine *m, bool enabled);
 
-/* core/pc.c: the PC board's chips (PIC, PIT, CMOS, DMA, 8042, UARTs). */
+/* core/pc.c: the PC board's chips (PIC, PIT, CMOS, DMA, 8042, UARTs, the
+ * i440FX/PIIX PCI chipset, fw_cfg). */
 int pc_build(struct machine *m, char *err, size_t errlen);
 /* Host input at a sync point (serial console). */
 void pc_poll_host(struct machine *m);

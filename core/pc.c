@@ -1,14 +1,21 @@
 /* core/pc.c: the PC board: which chips a machine has, in which order they
  * are created, and how host input reaches them at sync points. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include "core/machine.h"
 #include "devices/cmos.h"
 #include "devices/dma.h"
+#include "devices/fw_cfg.h"
+#include "devices/i440fx.h"
 #include "devices/i8042.h"
+#include "devices/pci.h"
 #include "devices/pic.h"
+#include "devices/piix.h"
+#include "devices/piix_pm.h"
 #include "devices/pit.h"
 #include "devices/port92.h"
 #include "devices/uart.h"
@@ -63,7 +70,26 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 	m->dma = dma_create(m);
 	m->i8042 = i8042_create(m, 1, 12);
 	port92_create(m);
-	return pc_build_serial(m, err, errlen);
+	if (pc_build_serial(m, err, errlen))
+		return -1;
+
+	/* The i440FX/PIIX chipset SeaBIOS knows: host bridge 00:00.0, ISA
+	 * bridge 00:01.0, IDE 00:01.1, ACPI/PM 00:01.3; then fw_cfg. */
+	m->pci = pci_create(m);
+	if (m->pci) {
+		m->i440fx = i440fx_create(m, m->pci);
+		m->piix3 = piix3_create(m, m->pci);
+		m->piix_ide = piix_ide_create(m, m->pci);
+		m->piix_pm = piix_pm_create(m, m->pci);
+	}
+	m->fw_cfg = fw_cfg_create(m);
+	if (!m->pci || !m->i440fx || !m->piix3 || !m->piix_ide ||
+	    !m->piix_pm || !m->fw_cfg) {
+		snprintf(err, errlen, "cannot build the PCI chipset (port clash)");
+		return -1;
+	}
+	fw_cfg_add_pc_defaults(m->fw_cfg, m->mem->ram_size, NULL);
+	return 0;
 }
 
 /* stdin feeds COM1 when the serial console is stdio. Read without
