@@ -1,4 +1,4 @@
-/* devices/pit.c: Intel 8254 programmable interval timer and port 0x61.
+/* devices/pit.c: Intel 8254 programmable interval timer.
  *
  * The 8254 clock (1.193182 MHz) is a pure function of virtual time: tick k
  * is the k-th falling CLK edge since power-on. A counter keeps no running
@@ -37,13 +37,6 @@ enum { PIT_IDLE, PIT_ARMED, PIT_COUNTING };
 #define CW_RW(v) (((v) >> 4) & 3u)
 #define RB_NOCOUNT 0x20u
 #define RB_NOSTATUS 0x10u
-
-/* 61h */
-#define P61_GATE2 0x01u
-#define P61_SPKR 0x02u
-#define P61_RW 0x0fu
-#define P61_REFRESH 0x10u
-#define P61_OUT2 0x20u
 
 /* Ticks elapsed by virtual time ns (floor), and the first ns of tick t;
  * split so neither overflows in any run length. */
@@ -209,14 +202,10 @@ static void ch_commit(struct pit_channel *c, uint64_t t)
 		c->phase = (n + 1) / 2;
 }
 
-static void pit_speaker_update(struct pit *p)
+static void pit_ch2_changed(struct pit *p)
 {
-	const struct pit_channel *c = &p->ch[2];
-	if (p->speaker)
-		p->speaker(p->speaker_opaque,
-			   (p->port61 & (P61_GATE2 | P61_SPKR)) ==
-				   (P61_GATE2 | P61_SPKR),
-			   c->mode, c->run == PIT_COUNTING ? c->count : 0);
+	if (p->ch2_notify)
+		p->ch2_notify(p->ch2_opaque);
 }
 
 /* --- channel 0 and IRQ0 -------------------------------------------------- */
@@ -503,7 +492,7 @@ static void pit_control(struct pit *p, uint8_t val, uint64_t t)
 	if (CW_SC(val) == 0)
 		pit_ch0_changed(p, t);
 	else if (CW_SC(val) == 2)
-		pit_speaker_update(p);
+		pit_ch2_changed(p);
 }
 
 static uint8_t pit_read_byte(struct pit *p, unsigned port)
@@ -534,7 +523,7 @@ static void pit_write_byte(struct pit *p, unsigned port, uint8_t val)
 	if (port == 0)
 		pit_ch0_changed(p, t);
 	else if (port == 2)
-		pit_speaker_update(p);
+		pit_ch2_changed(p);
 }
 
 /* A 16/32-bit access is a run of byte cycles on the ISA bus. */
@@ -556,40 +545,9 @@ static void pit_write(void *opaque, uint64_t offset, uint32_t val,
 			       (uint8_t)(val >> (8 * i)));
 }
 
-static uint32_t port61_read(void *opaque, uint64_t offset, unsigned size)
-{
-	struct pit *p = opaque;
-	uint64_t now = clock_now(&p->m->clock), t = ns_to_tick(now);
-	struct pit_channel *c = &p->ch[2];
-
-	ch_commit(c, t);
-	return (p->port61 & P61_RW) |
-	       (((now / PIT_REFRESH_NS) & 1u) ? P61_REFRESH : 0) |
-	       (ch_out(c, t) ? P61_OUT2 : 0);
-}
-
-static void port61_write(void *opaque, uint64_t offset, uint32_t val,
-			 unsigned size)
-{
-	struct pit *p = opaque;
-	uint64_t t = pit_now(p);
-	uint8_t old = p->port61;
-
-	p->port61 = (uint8_t)(val & P61_RW);
-	ch_commit(&p->ch[2], t);
-	ch_set_gate(&p->ch[2], val & P61_GATE2, t);
-	if ((old ^ p->port61) & (P61_GATE2 | P61_SPKR))
-		pit_speaker_update(p);
-}
-
 static const struct io_ops pit_ops = {
 	.read = pit_read,
 	.write = pit_write,
-};
-
-static const struct io_ops port61_ops = {
-	.read = port61_read,
-	.write = port61_write,
 };
 
 /* --- lifecycle ------------------------------------------------------------ */
@@ -619,7 +577,6 @@ static const struct io_ops port61_ops = {
 
 static const struct state_field pit_fields[] = {
 	CH_FIELDS(0), CH_FIELDS(1), CH_FIELDS(2),
-	STATE_FIELD(struct pit, port61),
 	STATE_FIELD(struct pit, irq_level),
 	STATE_FIELD(struct pit, ev_tick),
 	STATE_END
@@ -635,7 +592,6 @@ static void pit_post_load(void *opaque)
 		event_schedule(&p->ev, tick_to_ns(p->ev_tick));
 	else
 		event_cancel(&p->ev);
-	pit_speaker_update(p);
 }
 
 void pit_reset(void *opaque)
@@ -653,11 +609,10 @@ void pit_reset(void *opaque)
 		c->nc_until = NEVER;
 		c->gate = i != 2; /* channels 0 and 1: GATE tied high */
 	}
-	p->port61 = 0;
 	event_cancel(&p->ev);
 	p->ev_tick = 0;
 	pit_drive_irq(p, true);
-	pit_speaker_update(p);
+	pit_ch2_changed(p);
 }
 
 void pit_destroy(void *opaque)
@@ -669,11 +624,37 @@ void pit_destroy(void *opaque)
 	free(p);
 }
 
-void pit_set_speaker(struct pit *p, pit_speaker_fn fn, void *opaque)
+/* --- channel 2 for port 0x61 -------------------------------------------- */
+
+void pit_set_gate2(struct pit *p, bool level)
 {
-	p->speaker = fn;
-	p->speaker_opaque = opaque;
-	pit_speaker_update(p);
+	uint64_t t = pit_now(p);
+	struct pit_channel *c = &p->ch[2];
+
+	ch_commit(c, t);
+	ch_set_gate(c, level, t);
+}
+
+bool pit_out2(struct pit *p)
+{
+	uint64_t t = pit_now(p);
+	struct pit_channel *c = &p->ch[2];
+
+	ch_commit(c, t);
+	return ch_out(c, t);
+}
+
+void pit_ch2_setting(struct pit *p, unsigned *mode, uint32_t *count)
+{
+	const struct pit_channel *c = &p->ch[2];
+	*mode = c->mode;
+	*count = c->run == PIT_COUNTING ? c->count : 0;
+}
+
+void pit_set_ch2_notify(struct pit *p, void (*fn)(void *), void *opaque)
+{
+	p->ch2_notify = fn;
+	p->ch2_opaque = opaque;
 }
 
 struct pit *pit_create(struct machine *m)
@@ -682,16 +663,10 @@ struct pit *pit_create(struct machine *m)
 
 	p->m = m;
 	event_init(&p->ev, &m->clock, pit_event, p, "pit");
-	/* Check both ranges first: the bus cannot unmap ports. */
-	for (unsigned i = 0; i < 4; i++)
-		if (m->bus->port_slot[PIT_PORT + i] ||
-		    m->bus->port_slot[PIT_PORT61]) {
-			log_err(&m->log, PIT, "ports 0x40-0x43/0x61 are taken");
-			free(p);
-			return NULL;
-		}
-	bus_map_ports(m->bus, PIT_PORT, 4, &pit_ops, p, "pit");
-	bus_map_ports(m->bus, PIT_PORT61, 1, &port61_ops, p, "port61");
+	if (bus_map_ports(m->bus, PIT_PORT, 4, &pit_ops, p, "pit")) {
+		free(p);
+		return NULL;
+	}
 	state_add_hooked(&m->state, "pit", pit_fields, p, NULL, pit_post_load,
 			 p);
 	machine_add_device(m, "pit", p, pit_reset, pit_destroy);

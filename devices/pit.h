@@ -1,6 +1,6 @@
-/* devices/pit.h: Intel 8254 programmable interval timer (ports 0x40-0x43)
- * and system control port B (0x61: channel 2 gate, speaker enable, refresh
- * toggle, channel 2 output). */
+/* devices/pit.h: Intel 8254 programmable interval timer (ports 0x40-0x43).
+ * Channel 0 drives IRQ0; channel 2's GATE and OUT are reached through port
+ * 0x61 (devices/port61.c). */
 #ifndef LUCID_DEVICES_PIT_H
 #define LUCID_DEVICES_PIT_H
 
@@ -12,9 +12,7 @@
 struct machine;
 
 #define PIT_PORT 0x40
-#define PIT_PORT61 0x61
 #define PIT_HZ 1193182u
-#define PIT_REFRESH_NS 15085u /* port 0x61 bit 4 toggles this often */
 
 /* One counter. Nothing here is advanced by ticks: the counting element and
  * OUT are computed from the virtual clock at the moment someone looks. */
@@ -42,26 +40,26 @@ struct pit_channel {
 	uint8_t status;
 };
 
-/* What the speaker would play changed (port 0x61 bits 0/1 or channel 2
- * reprogrammed). on = gate and data enable both set. */
-typedef void (*pit_speaker_fn)(void *opaque, bool on, unsigned mode,
-			       uint32_t count);
-
 struct pit {
 	struct machine *m;
 	struct pit_channel ch[3];
-	uint8_t port61;      /* bits 0-3 as written */
 	uint8_t irq_level;   /* what we last drove on IRQ0 */
 	uint64_t ev_tick;    /* tick the IRQ0 event is due at, 0 = not armed */
 	struct event ev;
-	pit_speaker_fn speaker;
-	void *speaker_opaque;
+	void (*ch2_notify)(void *opaque); /* channel 2 reprogrammed */
+	void *ch2_opaque;
 };
 
-/* Maps 0x40-0x43 and 0x61; channel 0 drives IRQ 0. */
+/* Maps 0x40-0x43; NULL if they are taken. */
 struct pit *pit_create(struct machine *m);
 void pit_reset(void *opaque);
 void pit_destroy(void *opaque);
-void pit_set_speaker(struct pit *p, pit_speaker_fn fn, void *opaque);
+
+/* Channel 2 as port 0x61 sees it: GATE in, OUT out, and what it is set to
+ * play (count 0: not counting), with a call whenever that changes. */
+void pit_set_gate2(struct pit *p, bool level);
+bool pit_out2(struct pit *p);
+void pit_ch2_setting(struct pit *p, unsigned *mode, uint32_t *count);
+void pit_set_ch2_notify(struct pit *p, void (*fn)(void *), void *opaque);
 
 #endif
