@@ -17,6 +17,7 @@
 #include "devices/piix.h"
 #include "devices/piix_pm.h"
 #include "devices/pit.h"
+#include "devices/port61.h"
 #include "devices/port92.h"
 #include "devices/uart.h"
 #include "mmu/mem.h"
@@ -57,6 +58,10 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 	/* The PIC first: it becomes the sink of every IRQ line. */
 	m->pic = pic_create(m);
 	m->pit = pit_create(m);
+	if (!m->pic || !m->pit || !port61_create(m, m->pit)) {
+		snprintf(err, errlen, "cannot build the PC board (port clash)");
+		return -1;
+	}
 	m->cmos = cmos_create(m, err, errlen);
 	if (!m->cmos)
 		return -1;
