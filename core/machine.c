@@ -150,11 +150,13 @@ int machine_create(struct machine *m, const struct machine_config *cfg,
 		goto fail;
 	mem_set_bus_width(m->mem, cfg->cpu->addr_bits);
 	state_init(&m->state, m->mem);
-	if (machine_load_bios(m, err, errlen))
-		goto fail;
 	m->debugcon = debugcon_create(m, cfg->debugcon, cfg->until_debugcon,
 				      err, errlen);
 	if (!m->debugcon || pc_build(m, err, errlen))
+		goto fail;
+	/* After the board: the BIOS decodes ahead of the PCI hole (the last
+	 * region mapped wins), as the PIIX's BIOS chip select does. */
+	if (machine_load_bios(m, err, errlen))
 		goto fail;
 
 	m->backend = &interp_backend;

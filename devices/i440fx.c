@@ -124,9 +124,13 @@ struct i440fx *i440fx_create(struct machine *m, struct pci_bus *bus)
 		return NULL;
 	}
 	/* Addresses above RAM and below the IOAPIC are the PCI bus's: route
-	 * them to the MMIO map, where memory BARs register. */
-	if (ram < I440FX_PCI_HOLE_END)
-		mem_add_mmio(m->mem, ram, I440FX_PCI_HOLE_END - ram, "pci-hole");
+	 * them to the MMIO map, where memory BARs register. Below 1 MiB the
+	 * legacy map rules (VGA window, option ROMs, the BIOS), so the hole
+	 * never starts there even on a machine with less RAM. */
+	uint64_t hole = ram < 0x100000 ? 0x100000 : ram;
+	if (hole < I440FX_PCI_HOLE_END)
+		mem_add_mmio(m->mem, hole, I440FX_PCI_HOLE_END - hole,
+			     "pci-hole");
 	machine_add_device(m, "i440fx", h, i440fx_reset, i440fx_destroy);
 	return h;
 }

@@ -34,3 +34,10 @@ test_snapshot_round_trip_continues_identically() {
 		fail "restored machine started over instead of continuing"
 	fi
 }
+
+# Regression: with less than 1 MiB of RAM the PCI hole must not start below
+# 1 MiB, or it hides the BIOS (the machine then runs into all-ones).
+test_small_ram_keeps_the_bios_visible() {
+	lucid_run demo640k 20 run --demo --mem 512K --speed max --timeout 10s
+	expect_rc 0 && expect_in out "Conventional memory: 512 KiB"
+}
