@@ -111,7 +111,7 @@ conformance-ci: $(SAN_O)/sst-runner
 	tests/conformance/ci-slice.sh $(SAN_O)/sst-runner $(SHARED)/testdata/singlestep
 
 conformance: $(O)/sst-runner
-	@test -n "$(SST)" || { echo "usage: make conformance SST="DIR [DIR...]"" >&2; exit 2; }
+	@test -n "$(SST)" || { echo 'usage: make conformance SST="DIR [DIR...]"' >&2; exit 2; }
 	$(O)/sst-runner $(SST)
 
 bench: lucid

@@ -35,9 +35,16 @@ enum { REP_NONE, REP_E, REP_NE }; /* F3, F2 */
 /* Exception vectors. */
 enum {
 	EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4,
-	EXC_BR = 5, EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_SS = 12,
-	EXC_GP = 13,
+	EXC_BR = 5, EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_TS = 10,
+	EXC_NP = 11, EXC_SS = 12, EXC_GP = 13, EXC_PF = 14, EXC_MF = 16,
+	EXC_AC = 17, EXC_MC = 18,
 };
+
+/* cpu_intr kinds (bit mask). */
+#define INT_EXT 1u  /* external: hardware IRQ/NMI (EXT bit in error codes) */
+#define INT_SOFT 2u /* INT n/INT3/INTO: gate DPL checked against CPL */
+#define INT_IOPL 4u /* INT n: #GP in V86 mode when IOPL < 3 */
+#define INT_EXC 8u  /* an exception (error code pushed if the vector has one) */
 
 /* A decoded instruction. Pure function of the bytes and the decode mode, so
  * it can be cached per guest page later. */
