@@ -29,6 +29,7 @@ struct piix3;
 struct piix_ide;
 struct piix_pm;
 struct fw_cfg;
+struct script;
 
 struct machine_config {
 	const struct cpu_model *cpu;
@@ -41,6 +42,7 @@ struct machine_config {
 	const char *debugcon;   /* NULL, "stdio" or a file path */
 	const char *serial;     /* COM1: stdio|file:PATH|tcp:127.0.0.1:PORT|none */
 	const char *until_serial;
+	const char *input;      /* --input script */
 	const char *until_debugcon;
 	uint64_t timeout_ms;    /* wall clock, 0 = none */
 	int64_t rtc_start;      /* RTC time at power-on, Unix seconds (UTC) */
@@ -94,6 +96,7 @@ struct machine {
 	struct piix_pm *piix_pm;
 	struct fw_cfg *fw_cfg;
 	struct text_watch serial_watch;
+	struct script *script;
 	bool stdin_eof;
 	struct machine_device dev[MACHINE_MAX_DEVICES];
 	unsigned ndev;

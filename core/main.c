@@ -44,6 +44,8 @@ static const char usage_run[] =
 	"                     (default none)\n"
 	"  --until-serial TEXT     stop with exit 0 once COM1 prints TEXT\n"
 	"  --debugcon TARGET  debug console port 0x402: stdio or a file path\n"
+	"  --input SCRIPT     scripted input: wait-text, wait-serial, type, key,\n"
+	"                     wait, screenshot, quit (see README)\n"
 	"  --until-debugcon TEXT   stop with exit 0 once TEXT appears there\n"
 	"  --timeout TIME     wall-clock limit, e.g. 30s, 500ms (exit 124)\n"
 	"  --speed max|100%   run flat out, or pace guest time to real time\n"
@@ -57,7 +59,7 @@ static const char usage_run[] =
 enum {
 	OPT_CPU = 256, OPT_MHZ, OPT_MEM, OPT_BIOS, OPT_ACCEL, OPT_DEMO,
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
-	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC,
+	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 };
 
 static const struct option run_options[] = {
@@ -77,6 +79,7 @@ static const struct option run_options[] = {
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "until-serial", required_argument, NULL, OPT_UNTIL_SERIAL },
 	{ "rtc", required_argument, NULL, OPT_RTC },
+	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -154,6 +157,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case OPT_LOADVM:
 			cfg.loadvm = optarg;
+			break;
+		case OPT_INPUT:
+			cfg.input = optarg;
 			break;
 		case OPT_SERIAL:
 			cfg.serial = optarg;

@@ -21,10 +21,13 @@
 #include "devices/port92.h"
 #include "devices/uart.h"
 #include "mmu/mem.h"
+#include "devices/ps2.h"
+#include "ui/script.h"
 
 static void pc_serial_watch(void *opaque, uint8_t byte)
 {
 	struct machine *m = opaque;
+	script_feed_serial(m->script, byte);
 	if (text_watch_feed(&m->serial_watch, (char)byte))
 		machine_request_exit(m, MACHINE_EXIT_OK,
 				     "serial port printed \"%s\"",
@@ -51,6 +54,34 @@ static int pc_build_serial(struct machine *m, char *err, size_t errlen)
 	/* COM2 exists (BIOSes and DOS probe it) but goes nowhere. */
 	m->uart[1] = uart_create(m, 1, NULL, err, errlen);
 	return m->uart[1] ? 0 : -1;
+}
+
+static void pc_script_key(void *opaque, uint16_t key, bool pressed)
+{
+	struct machine *m = opaque;
+	ps2_kbd_key(m->i8042->kbd, key, pressed);
+}
+
+static void pc_script_free(void *opaque)
+{
+	struct machine *m = opaque;
+	script_free(m->script);
+	m->script = NULL;
+}
+
+static int pc_build_script(struct machine *m, char *err, size_t errlen)
+{
+	if (!m->cfg.input)
+		return 0;
+	m->script = script_load(m->cfg.input, err, errlen);
+	if (!m->script)
+		return -1;
+	machine_add_device(m, "script", m, NULL, pc_script_free);
+	m->script->hooks = (struct script_hooks){
+		.opaque = m,
+		.key = pc_script_key,
+	};
+	return script_check(m->script, err, errlen);
 }
 
 int pc_build(struct machine *m, char *err, size_t errlen)
@@ -94,7 +125,7 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 		return -1;
 	}
 	fw_cfg_add_pc_defaults(m->fw_cfg, m->mem->ram_size, NULL);
-	return 0;
+	return pc_build_script(m, err, errlen);
 }
 
 /* stdin feeds COM1 when the serial console is stdio. Read without
@@ -104,6 +135,8 @@ void pc_poll_host(struct machine *m)
 	struct uart *com1 = m->uart[0];
 	uint8_t buf[64];
 
+	if (m->script)
+		script_step(m->script, m, clock_now(&m->clock));
 	if (!com1)
 		return;
 	uart_poll_host(com1);
