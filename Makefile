@@ -16,6 +16,9 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 DEB_PKGS := libsdl2-dev libslirp-dev zlib1g-dev libelf-dev libcriterion-dev \
 	    libjansson-dev pkg-config nasm seabios
 BENCH_DEB_PKGS := qemu-system-x86 bochs bochsbios
+# Host tools for the Linux test guest (`make linux-guest`; the guest itself
+# comes from Debian's i386 packages, fetched by tests/guests/linux/build.sh).
+LINUX_DEB_PKGS := cpio kmod xz-utils
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -54,7 +57,7 @@ guests: $(GUEST_BINS)
 $(eval $(call rom_rule,bench_cpu_rom,tests/bench/cpu-workload.asm))
 
 .PHONY: guests all run test unit integration conformance conformance-ci bench deps \
-	bench-deps format clean help san
+	bench-deps format clean help san linux-guest
 
 all: lucid
 
@@ -141,6 +144,10 @@ deps:
 bench-deps:
 	$(call install_missing,$(BENCH_DEB_PKGS))
 
+linux-guest:
+	$(call install_missing,$(LINUX_DEB_PKGS))
+	tests/guests/linux/build.sh
+
 format:
 	clang-format -i $(foreach d,$(SUBDIRS) tests/unit tests/conformance,$(wildcard $(d)/*.[ch]))
 
@@ -154,6 +161,8 @@ help:
 	@echo "make conformance SST=DIR...   SingleStepTests over every file in DIR"
 	@echo "make bench     built-in benchmarks;  make bench-deps: peers (QEMU, Bochs)"
 	@echo "make deps      apt-get what is missing (as root)"
+	@echo "make linux-guest   Debian's 686 kernel + busybox initramfs in build/linux/"
 	@echo "make format    clang-format the sources;  make clean"
 
--include $(shell find $(O) $(SAN_O) -name '*.d' 2>/dev/null)
+# Files only: build/linux/work/ holds unpacked Debian packages with *.d dirs.
+-include $(shell find $(O) $(SAN_O) -type f -name '*.d' 2>/dev/null)
