@@ -11,6 +11,12 @@ static inline void jump_rel(struct cpu *c, uint32_t rel)
 	add_cycles(c, c->q->cyc->taken);
 }
 
+/* Protected mode (not V86): far transfers go through cpu/far.c. */
+static inline bool pm_far(const struct cpu *c)
+{
+	return (c->s.cr0 & CR0_PE) && !(c->s.rflags & FLAG_VM);
+}
+
 static inline void jump_far(struct cpu *c, uint16_t sel, uint32_t off)
 {
 	seg_load_real(c, SEG_CS, sel);
@@ -30,6 +36,10 @@ void op_jmp_rel(struct cpu *c, const struct insn *i)
 
 void op_jmp_far(struct cpu *c, const struct insn *i)
 {
+	if (pm_far(c)) {
+		cpu_far_jmp(c, i->imm2, i->imm, i->osize);
+		return;
+	}
 	jump_far(c, i->imm2, i->imm);
 }
 
@@ -41,6 +51,10 @@ void op_call_rel(struct cpu *c, const struct insn *i)
 
 void op_call_far(struct cpu *c, const struct insn *i)
 {
+	if (pm_far(c)) {
+		cpu_far_call(c, i->imm2, i->imm, i->osize);
+		return;
+	}
 	pushsz(c, i->osize, c->s.seg[SEG_CS].sel);
 	pushsz(c, i->osize, (uint32_t)c->s.rip);
 	jump_far(c, i->imm2, i->imm);
@@ -60,6 +74,10 @@ void op_ret(struct cpu *c, const struct insn *i)
 /* CA/CB (and the 8086's C8/C9 aliases). */
 void op_retf(struct cpu *c, const struct insn *i)
 {
+	if (pm_far(c)) {
+		cpu_far_ret(c, i->osize, (uint16_t)i->imm);
+		return;
+	}
 	uint32_t ip = popsz(c, i->osize);
 	uint16_t cs = (uint16_t)popsz(c, i->osize);
 	uint32_t m = sp_mask(c);
@@ -94,22 +112,26 @@ void op_jcxz(struct cpu *c, const struct insn *i)
 
 void op_int3(struct cpu *c, const struct insn *i)
 {
-	cpu_interrupt(c, EXC_BP);
+	cpu_soft_int(c, EXC_BP, false);
 }
 
 void op_int(struct cpu *c, const struct insn *i)
 {
-	cpu_interrupt(c, i->imm & 0xff);
+	cpu_soft_int(c, i->imm & 0xff, true);
 }
 
 void op_into(struct cpu *c, const struct insn *i)
 {
 	if (cpu_arith_flags(c) & FLAG_OF)
-		cpu_interrupt(c, EXC_OF);
+		cpu_soft_int(c, EXC_OF, false);
 }
 
 void op_iret(struct cpu *c, const struct insn *i)
 {
+	if (c->s.cr0 & CR0_PE) {
+		cpu_iret_pm(c, i->osize);
+		return;
+	}
 	uint32_t ip = popsz(c, i->osize);
 	uint16_t cs = (uint16_t)popsz(c, i->osize);
 	uint32_t fl = popsz(c, i->osize);
@@ -152,6 +174,10 @@ void op_callf_m(struct cpu *c, const struct insn *i)
 	uint16_t sel;
 
 	far_ptr(c, i, &off, &sel);
+	if (pm_far(c)) {
+		cpu_far_call(c, sel, off, i->osize);
+		return;
+	}
 	pushsz(c, i->osize, c->s.seg[SEG_CS].sel);
 	pushsz(c, i->osize, (uint32_t)c->s.rip);
 	jump_far(c, sel, off);
@@ -164,6 +190,10 @@ void op_jmpf_m(struct cpu *c, const struct insn *i)
 	uint16_t sel;
 
 	far_ptr(c, i, &off, &sel);
+	if (pm_far(c)) {
+		cpu_far_jmp(c, sel, off, i->osize);
+		return;
+	}
 	jump_far(c, sel, off);
 }
 

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/interp.h"
+#include "cpu/fpu.h"
+#include "cpu/pm.h"
+#include "mmu/paging.h"
 
 #define FETCH_MAX 16
 
@@ -68,11 +70,17 @@ void cpu_reset(struct cpu *c)
 	s->rip = c->q->reset_ip;
 	s->cr0 = c->q->reset_cr0;
 	s->rflags = c->q->flags_one;
-	s->fpu.fcw = 0x37f;
+	s->gpr[REG_DX] = c->q->reset_edx;
+	s->dr[6] = 0xffff0ff0u;
+	s->dr[7] = 0x400;
+	fpu_reset(c);
 	c->lf_op = LF_NONE;
-	c->ip_mask = 0xffff;
 	c->exc_depth = 0;
+	c->exc_ext = false;
 	c->shutdown = false;
+	cpu_mode_sync(c);
+	if (c->mem)
+		cpu_tlb_flush(c, true);
 }
 
 /* --- slow memory paths: offsets at the segment limit ------------------- */
@@ -82,7 +90,7 @@ void cpu_reset(struct cpu *c)
 uint16_t cpu_rd16_slow(struct cpu *c, unsigned seg, uint32_t off)
 {
 	if (!c->q->seg_wrap)
-		cpu_fault(c, EXC_GP);
+		cpu_seg_fault(c, seg, off);
 	return (uint16_t)(rd8(c, seg, off & 0xffff) |
 			  rd8(c, seg, (off + 1) & 0xffff) << 8);
 }
@@ -90,7 +98,7 @@ uint16_t cpu_rd16_slow(struct cpu *c, unsigned seg, uint32_t off)
 void cpu_wr16_slow(struct cpu *c, unsigned seg, uint32_t off, uint16_t v)
 {
 	if (!c->q->seg_wrap)
-		cpu_fault(c, EXC_GP);
+		cpu_seg_fault(c, seg, off);
 	wr8(c, seg, off & 0xffff, (uint8_t)v);
 	wr8(c, seg, (off + 1) & 0xffff, (uint8_t)(v >> 8));
 }
@@ -98,7 +106,7 @@ void cpu_wr16_slow(struct cpu *c, unsigned seg, uint32_t off, uint16_t v)
 uint32_t cpu_rd32_slow(struct cpu *c, unsigned seg, uint32_t off)
 {
 	if (!c->q->seg_wrap)
-		cpu_fault(c, EXC_GP);
+		cpu_seg_fault(c, seg, off);
 	return rd16(c, seg, off & 0xffff) |
 	       (uint32_t)rd16(c, seg, (off + 2) & 0xffff) << 16;
 }
@@ -106,96 +114,158 @@ uint32_t cpu_rd32_slow(struct cpu *c, unsigned seg, uint32_t off)
 void cpu_wr32_slow(struct cpu *c, unsigned seg, uint32_t off, uint32_t v)
 {
 	if (!c->q->seg_wrap)
-		cpu_fault(c, EXC_GP);
+		cpu_seg_fault(c, seg, off);
 	wr16(c, seg, off & 0xffff, (uint16_t)v);
 	wr16(c, seg, (off + 2) & 0xffff, (uint16_t)(v >> 16));
 }
 
-/* --- interrupts and exceptions ----------------------------------------- */
+/* --- exceptions --------------------------------------------------------- */
 
-/* Real-mode delivery through the IVT: push FLAGS, CS, IP (IP = the current
- * rip, which the caller has set to the return address). */
-void cpu_interrupt(struct cpu *c, unsigned vec)
+/* #DE, #TS, #NP, #SS, #GP: a second one while delivering one of these (or
+ * #PF) is a double fault. */
+static bool exc_contributory(unsigned vec)
 {
-	uint32_t flags = cpu_flags_read(c);
-	uint32_t a = (uint32_t)c->s.idtr.base + vec * 4;
-	uint16_t ip, cs;
-
-	/* 286+: a vector past the IDT limit faults, and nested, shuts down
-	 * (the zero-limit-IDT reboot trick relies on it). */
-	if (c->q->idt_limit && vec * 4 + 3 > c->s.idtr.limit)
-		cpu_fault(c, EXC_GP);
-	push16(c, (uint16_t)flags);
-	push16(c, c->s.seg[SEG_CS].sel);
-	push16(c, (uint16_t)c->s.rip);
-	c->s.rflags &= ~(uint64_t)(FLAG_IF | FLAG_TF);
-	ip = mem_read16(c->mem, a);
-	cs = mem_read16(c->mem, a + 2);
-	seg_load_real(c, SEG_CS, cs);
-	c->s.rip = ip;
-	add_cycles(c, c->q->cyc->exc);
+	return vec == EXC_DE || (vec >= EXC_TS && vec <= EXC_GP);
 }
 
-static _Noreturn void cpu_deliver_and_unwind(struct cpu *c, unsigned vec)
+static _Noreturn void cpu_deliver_and_unwind(struct cpu *c, unsigned vec,
+					     uint32_t err)
 {
-	if (c->exc_depth >= 2) {
-		/* A fault while delivering #DF: shutdown. */
-		c->shutdown = true;
-		log_warn(c->log, CPU, "triple fault at %04x:%04x",
-			 c->s.seg[SEG_CS].sel, c->insn_ip);
-		longjmp(c->jb, 1);
+	if (c->exc_depth > 0) {
+		unsigned prev = c->exc_vec;
+		bool cv = exc_contributory(vec);
+		if (prev == EXC_DF || c->exc_depth > 4) {
+			/* A fault while delivering #DF: shutdown. */
+			c->shutdown = true;
+			log_warn(c->log, CPU, "triple fault at %04x:%08x "
+				 "(vector %u while delivering %u)",
+				 c->s.seg[SEG_CS].sel, c->insn_ip, vec, prev);
+			longjmp(c->jb, 1);
+		}
+		if ((exc_contributory(prev) && cv) ||
+		    (prev == EXC_PF && (cv || vec == EXC_PF))) {
+			vec = EXC_DF;
+			err = 0;
+		}
 	}
-	if (c->exc_depth++ == 1)
-		vec = EXC_DF;
-	cpu_interrupt(c, vec);
+	c->exc_depth++;
+	c->exc_vec = (uint8_t)vec;
+	cpu_intr(c, vec, INT_EXC, err);
 	c->exc_depth = 0;
 	longjmp(c->jb, 1);
 }
 
 /* A fault: the instruction is undone (IP and SP back to their values at
  * its start) and the exception returns to it. */
-_Noreturn void cpu_fault(struct cpu *c, unsigned vec)
+_Noreturn void cpu_fault_err(struct cpu *c, unsigned vec, uint32_t err)
 {
 	c->s.rip = c->insn_ip;
 	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~0xffffffffull) | c->insn_sp;
-	cpu_deliver_and_unwind(c, vec);
+	cpu_deliver_and_unwind(c, vec, err);
+}
+
+_Noreturn void cpu_fault(struct cpu *c, unsigned vec)
+{
+	cpu_fault_err(c, vec, 0);
 }
 
 /* A trap raised mid-handler: returns after the instruction. */
 _Noreturn void cpu_trap_exit(struct cpu *c, unsigned vec)
 {
-	cpu_deliver_and_unwind(c, vec);
+	cpu_deliver_and_unwind(c, vec, 0);
 }
 
 /* --- the run loop ------------------------------------------------------ */
 
-/* Host pointer to 16 bytes of code at CS:IP, copied into buf when the
- * bytes wrap the segment, cross a page or are not plain RAM/ROM. */
-static inline const uint8_t *cpu_fetch(struct cpu *c, uint32_t ip,
-				       uint8_t *buf)
+/* Byte by byte: the bytes wrap the segment (real mode), cross a page or
+ * are not plain RAM/ROM, or the CS limit or paging stops the fetch early.
+ * fetch_valid counts the bytes before the first that cannot be fetched;
+ * the decoded length then tells whether the instruction needs it (so an
+ * instruction ending right before a bad page does not fault). Bytes on a
+ * later page that is not RAM/ROM read as FFh instead of touching MMIO: a
+ * device register must not see a read just because code ends below it. */
+static const uint8_t *cpu_fetch_slow(struct cpu *c, uint32_t ip,
+				     uint8_t *buf)
 {
 	uint32_t base = (uint32_t)c->s.seg[SEG_CS].base;
+	uint32_t lim = c->s.seg[SEG_CS].limit;
+	uint32_t first = 0, page = 0;
+	unsigned acc = PW_FETCH | (c->cpl == 3 ? PW_USER : 0);
+	bool pe = c->s.cr0 & CR0_PE;
 
-	if (likely(ip <= c->ip_mask - FETCH_MAX)) {
-		uint32_t pa = (base + ip) & c->mem->mask;
-		uint8_t *p = c->mem->rd[pa >> MEM_PAGE_SHIFT];
-		uint32_t po = pa & (MEM_PAGE_SIZE - 1);
-		if (likely(p && po <= MEM_PAGE_SIZE - FETCH_MAX))
-			return p + po;
-	}
-	/* Byte by byte. Bytes on a later page that is not RAM/ROM read as
-	 * FFh instead of touching MMIO: a device register must not see a
-	 * read just because code ends right below it. */
-	uint32_t first = ((base + ip) & c->mem->mask) >> MEM_PAGE_SHIFT;
+	if (lim > c->ip_mask)
+		lim = c->ip_mask;
+	c->fetch_valid = FETCH_MAX;
 	for (unsigned k = 0; k < FETCH_MAX; k++) {
-		uint32_t pa = (base + ((ip + k) & c->ip_mask)) & c->mem->mask;
+		uint32_t lin = base + ((ip + k) & c->ip_mask), pa;
+		if (pe && (uint64_t)ip + k > lim) {
+			c->fetch_valid = k;
+			break;
+		}
+		if (c->paging) {
+			if (k == 0 || (lin & 0xfff) == 0) {
+				if (!cpu_translate(c, lin, acc, true, &pa)) {
+					c->fetch_valid = k;
+					break;
+				}
+				page = pa & ~0xfffu;
+			}
+			pa = page | (lin & 0xfff);
+		} else {
+			pa = lin & c->mem->mask;
+		}
+		if (k == 0)
+			first = pa >> MEM_PAGE_SHIFT;
 		if ((pa >> MEM_PAGE_SHIFT) != first &&
 		    !c->mem->rd[pa >> MEM_PAGE_SHIFT])
 			buf[k] = 0xff;
 		else
 			buf[k] = mem_read8(c->mem, pa);
 	}
+	for (unsigned k = c->fetch_valid; k < FETCH_MAX; k++)
+		buf[k] = 0;
 	return buf;
+}
+
+/* The instruction needs a byte past fetch_valid: #GP(0) at the CS limit,
+ * else the #PF of the page it is on (CR2 = that byte's address). */
+static _Noreturn void cpu_fetch_fault(struct cpu *c, uint32_t ip)
+{
+	uint32_t lim = c->s.seg[SEG_CS].limit, pa;
+	unsigned k = c->fetch_valid;
+	unsigned acc = PW_FETCH | (c->cpl == 3 ? PW_USER : 0);
+
+	if (lim > c->ip_mask)
+		lim = c->ip_mask;
+	if ((c->s.cr0 & CR0_PE) && (uint64_t)ip + k > lim)
+		cpu_fault_err(c, EXC_GP, 0);
+	cpu_translate(c, (uint32_t)c->s.seg[SEG_CS].base +
+			 ((ip + k) & c->ip_mask), acc, false, &pa);
+	cpu_fault_err(c, EXC_GP, 0);
+}
+
+/* Host pointer to 16 bytes of code at CS:IP, or the slow path's copy. */
+static inline const uint8_t *cpu_fetch(struct cpu *c, uint32_t ip,
+				       uint8_t *buf)
+{
+	if (likely((int64_t)ip <= c->fetch_fast)) {
+		uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip;
+		if (likely(!c->paging)) {
+			uint32_t pa = lin & c->mem->mask;
+			uint8_t *p = c->mem->rd[pa >> MEM_PAGE_SHIFT];
+			uint32_t po = pa & (MEM_PAGE_SIZE - 1);
+			if (likely(p && po <= MEM_PAGE_SIZE - FETCH_MAX))
+				return p + po;
+		} else {
+			const uint8_t *h;
+			if (unlikely(c->mem->write_gen != c->tlb_gen))
+				cpu_tlb_flush(c, true);
+			h = tlb_rd_host(c, lin, FETCH_MAX);
+			if (likely(h))
+				return h;
+		}
+	}
+	return cpu_fetch_slow(c, ip, buf);
 }
 
 static inline void cpu_exec(struct cpu *c)
@@ -210,7 +280,9 @@ static inline void cpu_exec(struct cpu *c)
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	c->exc_depth = 0;
 	p = cpu_fetch(c, ip, buf);
-	cpu_decode(c->q, p, FETCH_MAX, false, &i);
+	cpu_decode(c->q, p, FETCH_MAX, c->code32, &i);
+	if (unlikely(p == buf) && i.len > c->fetch_valid)
+		cpu_fetch_fault(c, ip);
 	c->s.rip = (ip + i.len) & c->ip_mask;
 	i.fn(c, &i);
 	c->clock->cycles += i.cycles;
@@ -221,7 +293,8 @@ static inline void cpu_exec(struct cpu *c)
 		c->insn_ip = (uint32_t)c->s.rip;
 		c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 		c->s.events.halted = false;
-		cpu_interrupt(c, EXC_DB);
+		c->s.dr[6] |= 0x4000; /* BS */
+		cpu_intr(c, EXC_DB, INT_EXC, 0);
 	}
 }
 
@@ -324,8 +397,10 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *s)
 	c->s = *s;
 	c->lf_op = LF_NONE;
 	c->s.rflags = (s->rflags & c->q->flags_rw) | c->q->flags_one;
-	c->ip_mask = (c->s.seg[SEG_CS].attr & 0x400) ? 0xffffffffu : 0xffff;
 	c->shutdown = false;
+	cpu_mode_sync(c);
+	if (c->mem)
+		cpu_tlb_flush(c, true);
 }
 
 uint64_t cpu_icount(const struct cpu *c)
@@ -340,5 +415,5 @@ const struct cpu_model *cpu_model_of(const struct cpu *c)
 
 void cpu_flush_caches(struct cpu *c)
 {
-	(void)c;
+	cpu_tlb_flush(c, true);
 }

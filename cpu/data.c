@@ -50,7 +50,7 @@ void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
 
 	if (s == SEG_CS && c->q->ud_invalid)
 		cpu_fault(c, EXC_UD);
-	seg_load_real(c, s, v);
+	seg_load(c, s, v);
 	if (s == SEG_SS)
 		c->s.events.intr_shadow = true;
 }
@@ -116,8 +116,8 @@ static void load_far(struct cpu *c, const struct insn *i, unsigned seg)
 	uint32_t off = rdsz(c, i->seg, ea, i->osize);
 	uint16_t sel = rd16(c, i->seg, (ea + i->osize) & am);
 
+	seg_load(c, seg, sel);
 	reg_set(c, i->reg, i->osize, off);
-	seg_load_real(c, seg, sel);
 }
 
 void op_les(struct cpu *c, const struct insn *i)
@@ -174,12 +174,14 @@ void op_sahf(struct cpu *c, const struct insn *i)
 void op_in_imm(struct cpu *c, const struct insn *i)
 {
 	unsigned sz = i->size;
+	io_check(c, (uint16_t)(i->imm & 0xff), sz);
 	reg_set(c, REG_AX, sz, bus_in(c->bus, (uint16_t)(i->imm & 0xff), sz));
 }
 
 void op_in_dx(struct cpu *c, const struct insn *i)
 {
 	unsigned sz = i->size;
+	io_check(c, (uint16_t)c->s.gpr[REG_DX], sz);
 	reg_set(c, REG_AX, sz,
 		bus_in(c->bus, (uint16_t)c->s.gpr[REG_DX], sz));
 }
@@ -187,6 +189,7 @@ void op_in_dx(struct cpu *c, const struct insn *i)
 void op_out_imm(struct cpu *c, const struct insn *i)
 {
 	unsigned sz = i->size;
+	io_check(c, (uint16_t)(i->imm & 0xff), sz);
 	bus_out(c->bus, (uint16_t)(i->imm & 0xff), reg_get(c, REG_AX, sz),
 		sz);
 }
@@ -194,6 +197,7 @@ void op_out_imm(struct cpu *c, const struct insn *i)
 void op_out_dx(struct cpu *c, const struct insn *i)
 {
 	unsigned sz = i->size;
+	io_check(c, (uint16_t)c->s.gpr[REG_DX], sz);
 	bus_out(c->bus, (uint16_t)c->s.gpr[REG_DX], reg_get(c, REG_AX, sz),
 		sz);
 }

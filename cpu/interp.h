@@ -139,12 +139,36 @@ struct cpu_quirks {
 	uint32_t reset_base;
 	uint16_t reset_ip;
 	uint32_t reset_cr0;
+	uint32_t reset_edx;   /* EDX at reset: the family/model signature */
+	uint32_t cr0_rw;      /* CR0 bits MOV CR0 can change (PE..PG) */
+	uint32_t cr4_rw;      /* CR4 bits the model has (0: no CR4, #UD) */
 	uint32_t flags_one;   /* flag bits that read as 1 */
 	uint32_t flags_rw;    /* flag bits POPF/IRET may change */
 	const struct opdesc *ops1;
 	const struct opdesc *ops2;
 	const struct opdesc (*grp)[8];
 	const struct cpu_cycles *cyc;
+};
+
+/* Fast segment checks (cpu/seg.c keeps them in step with the hidden
+ * parts): an access of sz bytes at off is valid when
+ * (uint32_t)(off - lo) <= lim - (sz - 1); lim = -1 accepts nothing (null or
+ * unreadable segment). Rights and expand-down live in lo/lim, so the hot
+ * path is one subtract and one compare. */
+struct seg_chk {
+	uint32_t lo;
+	int64_t rlim, wlim;
+};
+
+/* Software TLB: direct-mapped, one array per (user, write) access class.
+ * host is the RAM/ROM page (NULL: slow path through pa, e.g. MMIO). */
+#define TLB_SIZE 256
+#define TLB_NONE 0xffffffffu
+#define TLB_GLOBAL 1u /* in pa's low bits */
+struct tlb_entry {
+	uint32_t tag; /* linear page number or TLB_NONE */
+	uint32_t pa;  /* physical page | TLB_GLOBAL */
+	uint8_t *host;
 };
 
 /* Lazy flags: the last flag-producing operation. */
@@ -174,6 +198,20 @@ struct cpu {
 	bool shutdown;
 	bool stepping;      /* cpu_step: REP runs to completion */
 	jmp_buf jb;
+
+	/* System architecture (seg.c, intr.c, far.c, task.c, paging.c). */
+	struct seg_chk sc[CPU_NSEG];
+	uint8_t cpl;        /* 0 in real mode, 3 in V86 */
+	bool code32;        /* CS.D: the decoder's default operand/address size */
+	bool paging;        /* CR0.PG: linear addresses go through the TLB */
+	uint8_t tlb_user;   /* 2 at CPL 3 (index of the user TLB half) */
+	uint8_t exc_vec;    /* exception being delivered while exc_depth > 0 */
+	bool exc_ext;       /* delivering an external event (EXT error bit) */
+	bool tlb_large;     /* a 4 MiB page is cached: INVLPG flushes all */
+	uint32_t fetch_valid; /* fetch slow path: bytes before a fault */
+	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
+	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
+	struct tlb_entry tlb[4][TLB_SIZE];
 };
 
 /* --- decode (decode.c) ------------------------------------------------- */
@@ -184,12 +222,49 @@ const struct cpu_quirks *cpu_model_quirks(const struct cpu_model *m);
 
 /* --- core (cpu.c) -------------------------------------------------------- */
 _Noreturn void cpu_fault(struct cpu *c, unsigned vec);
+/* A fault with an error code (pushed in protected mode for vectors 8,
+ * 10-14 and 17; cpu_fault passes 0). */
+_Noreturn void cpu_fault_err(struct cpu *c, unsigned vec, uint32_t err);
 _Noreturn void cpu_trap_exit(struct cpu *c, unsigned vec);
+/* External interrupt (IRQ/NMI): cpu_intr(c, vec, INT_EXT, 0). */
 void cpu_interrupt(struct cpu *c, unsigned vec);
+/* Deliver vector vec in the current mode; kind is INT_* bits. */
+void cpu_intr(struct cpu *c, unsigned vec, unsigned kind, uint32_t err);
+/* INT n (iopl: V86 IOPL-sensitive), INT3, INTO. */
+void cpu_soft_int(struct cpu *c, unsigned vec, bool iopl);
+_Noreturn void cpu_seg_fault(struct cpu *c, unsigned seg, uint32_t off);
 uint16_t cpu_rd16_slow(struct cpu *c, unsigned seg, uint32_t off);
 void cpu_wr16_slow(struct cpu *c, unsigned seg, uint32_t off, uint16_t v);
 uint32_t cpu_rd32_slow(struct cpu *c, unsigned seg, uint32_t off);
 void cpu_wr32_slow(struct cpu *c, unsigned seg, uint32_t off, uint32_t v);
+
+/* --- segments and system state (seg.c, far.c, task.c, sysreg.c) -------- */
+void cpu_seg_sync(struct cpu *c, unsigned seg);   /* sc[] from the cache */
+void cpu_mode_sync(struct cpu *c);   /* cpl, code32, paging, sc[] */
+void cpu_seg_load_pm(struct cpu *c, unsigned seg, uint16_t sel);
+void cpu_seg_load_slow(struct cpu *c, unsigned seg, uint16_t sel);
+void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz);
+void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz);
+void cpu_far_ret(struct cpu *c, unsigned osz, uint16_t imm);
+void cpu_iret_pm(struct cpu *c, unsigned osz);
+/* I/O permission: CPL <= IOPL, else the TSS bitmap (#GP(0) if denied). */
+void cpu_io_check(struct cpu *c, uint16_t port, unsigned sz);
+/* Flag bits POPF (popf) or IRET may change at the current CPL/IOPL; may
+ * raise #GP in V86 mode. */
+uint32_t cpu_popf_mask(struct cpu *c, unsigned osz);
+
+/* --- paging and linear accesses (paging.c) ------------------------------ */
+uint32_t cpu_lin_rd_slow(struct cpu *c, uint32_t lin, unsigned sz);
+void cpu_lin_wr_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v);
+/* Supervisor ("system") accesses: descriptor tables, TSS, IDT. */
+uint32_t cpu_sys_rd(struct cpu *c, uint32_t lin, unsigned sz);
+void cpu_sys_wr(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v);
+/* Translate for an access (bit 0 write, bit 1 user, bit 2 fetch); raises
+ * #PF unless probe, when it returns false instead. */
+bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
+		   uint32_t *pa);
+void cpu_tlb_flush(struct cpu *c, bool global);
+void cpu_tlb_flush_page(struct cpu *c, uint32_t lin);
 
 /* --- flags (flags.c) ----------------------------------------------------- */
 uint32_t cpu_arith_flags(const struct cpu *c);
@@ -235,6 +310,10 @@ H(op_hlt); H(op_cmc); H(op_clc); H(op_stc); H(op_cli); H(op_sti);
 H(op_cld); H(op_std); H(op_wait); H(op_esc); H(op_ud); H(op_pfx_only);
 H(op_smsw); H(op_lmsw); H(op_sgdt); H(op_sidt);
 H(op_lgdt); H(op_lidt); H(op_clts); H(op_ud_real); H(op_gp);
+/* sysreg.c, segins.c: protected-mode system instructions */
+H(op_mov_r_cr); H(op_mov_cr_r); H(op_mov_r_dr); H(op_mov_dr_r);
+H(op_sldt); H(op_str); H(op_lldt); H(op_ltr); H(op_verr); H(op_verw);
+H(op_lar); H(op_lsl); H(op_arpl); H(op_invlpg);
 #undef H
 
 /* --- registers ----------------------------------------------------------- */
@@ -287,50 +366,166 @@ static inline uint32_t seg_lin(const struct cpu *c, unsigned seg,
 	return (uint32_t)c->s.seg[seg].base + off;
 }
 
+static inline bool seg_rd_ok(const struct cpu *c, unsigned seg,
+			     uint32_t off, unsigned sz)
+{
+	const struct seg_chk *k = &c->sc[seg];
+	return (int64_t)(uint32_t)(off - k->lo) <= k->rlim - (int64_t)(sz - 1);
+}
+
+static inline bool seg_wr_ok(const struct cpu *c, unsigned seg,
+			     uint32_t off, unsigned sz)
+{
+	const struct seg_chk *k = &c->sc[seg];
+	return (int64_t)(uint32_t)(off - k->lo) <= k->wlim - (int64_t)(sz - 1);
+}
+
+/* Host pointer for sz bytes at lin when the TLB holds the page, else NULL. */
+static inline const uint8_t *tlb_rd_host(struct cpu *c, uint32_t lin,
+					 unsigned sz)
+{
+	const struct tlb_entry *e =
+		&c->tlb[c->tlb_user][(lin >> 12) & (TLB_SIZE - 1)];
+	if (likely(e->tag == lin >> 12 && e->host &&
+		   (lin & 0xfff) <= MEM_PAGE_SIZE - sz))
+		return e->host + (lin & 0xfff);
+	return NULL;
+}
+
+static inline uint8_t *tlb_wr_host(struct cpu *c, uint32_t lin, unsigned sz)
+{
+	const struct tlb_entry *e =
+		&c->tlb[c->tlb_user + 1][(lin >> 12) & (TLB_SIZE - 1)];
+	if (likely(e->tag == lin >> 12 && e->host &&
+		   (lin & 0xfff) <= MEM_PAGE_SIZE - sz)) {
+		mem_mark_dirty(c->mem, e->pa);
+		return e->host + (lin & 0xfff);
+	}
+	return NULL;
+}
+
+/* Linear accesses at the current privilege: physical without paging. */
+static inline uint8_t lin_rd8(struct cpu *c, uint32_t lin)
+{
+	const uint8_t *p;
+	if (likely(!c->paging))
+		return mem_read8(c->mem, lin);
+	p = tlb_rd_host(c, lin, 1);
+	return p ? *p : (uint8_t)cpu_lin_rd_slow(c, lin, 1);
+}
+
+static inline uint16_t lin_rd16(struct cpu *c, uint32_t lin)
+{
+	const uint8_t *p;
+	uint16_t v;
+	if (likely(!c->paging))
+		return mem_read16(c->mem, lin);
+	p = tlb_rd_host(c, lin, 2);
+	if (!p)
+		return (uint16_t)cpu_lin_rd_slow(c, lin, 2);
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static inline uint32_t lin_rd32(struct cpu *c, uint32_t lin)
+{
+	const uint8_t *p;
+	uint32_t v;
+	if (likely(!c->paging))
+		return mem_read32(c->mem, lin);
+	p = tlb_rd_host(c, lin, 4);
+	if (!p)
+		return cpu_lin_rd_slow(c, lin, 4);
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void lin_wr8(struct cpu *c, uint32_t lin, uint8_t v)
+{
+	uint8_t *p;
+	if (likely(!c->paging)) {
+		mem_write8(c->mem, lin, v);
+		return;
+	}
+	p = tlb_wr_host(c, lin, 1);
+	if (p)
+		*p = v;
+	else
+		cpu_lin_wr_slow(c, lin, 1, v);
+}
+
+static inline void lin_wr16(struct cpu *c, uint32_t lin, uint16_t v)
+{
+	uint8_t *p;
+	if (likely(!c->paging)) {
+		mem_write16(c->mem, lin, v);
+		return;
+	}
+	p = tlb_wr_host(c, lin, 2);
+	if (p)
+		memcpy(p, &v, 2);
+	else
+		cpu_lin_wr_slow(c, lin, 2, v);
+}
+
+static inline void lin_wr32(struct cpu *c, uint32_t lin, uint32_t v)
+{
+	uint8_t *p;
+	if (likely(!c->paging)) {
+		mem_write32(c->mem, lin, v);
+		return;
+	}
+	p = tlb_wr_host(c, lin, 4);
+	if (p)
+		memcpy(p, &v, 4);
+	else
+		cpu_lin_wr_slow(c, lin, 4, v);
+}
+
+/* Segmented accesses: the offset check, then the linear access. The slow
+ * functions handle the 8086 wrap at FFFF, the 4 GiB wrap and faults. */
 static inline uint8_t rd8(struct cpu *c, unsigned seg, uint32_t off)
 {
-	if (unlikely(off > c->s.seg[seg].limit))
-		cpu_fault(c, EXC_GP);
-	return mem_read8(c->mem, seg_lin(c, seg, off));
+	if (unlikely(!seg_rd_ok(c, seg, off, 1)))
+		cpu_seg_fault(c, seg, off);
+	return lin_rd8(c, seg_lin(c, seg, off));
 }
 
 static inline void wr8(struct cpu *c, unsigned seg, uint32_t off, uint8_t v)
 {
-	if (unlikely(off > c->s.seg[seg].limit))
-		cpu_fault(c, EXC_GP);
-	mem_write8(c->mem, seg_lin(c, seg, off), v);
+	if (unlikely(!seg_wr_ok(c, seg, off, 1)))
+		cpu_seg_fault(c, seg, off);
+	lin_wr8(c, seg_lin(c, seg, off), v);
 }
 
 static inline uint16_t rd16(struct cpu *c, unsigned seg, uint32_t off)
 {
-	if (likely(off < c->s.seg[seg].limit))
-		return mem_read16(c->mem, seg_lin(c, seg, off));
+	if (likely(seg_rd_ok(c, seg, off, 2)))
+		return lin_rd16(c, seg_lin(c, seg, off));
 	return cpu_rd16_slow(c, seg, off);
 }
 
 static inline void wr16(struct cpu *c, unsigned seg, uint32_t off,
 			uint16_t v)
 {
-	if (likely(off < c->s.seg[seg].limit))
-		mem_write16(c->mem, seg_lin(c, seg, off), v);
+	if (likely(seg_wr_ok(c, seg, off, 2)))
+		lin_wr16(c, seg_lin(c, seg, off), v);
 	else
 		cpu_wr16_slow(c, seg, off, v);
 }
 
 static inline uint32_t rd32(struct cpu *c, unsigned seg, uint32_t off)
 {
-	if (likely(off <= c->s.seg[seg].limit - 3 &&
-		   c->s.seg[seg].limit >= 3))
-		return mem_read32(c->mem, seg_lin(c, seg, off));
+	if (likely(seg_rd_ok(c, seg, off, 4)))
+		return lin_rd32(c, seg_lin(c, seg, off));
 	return cpu_rd32_slow(c, seg, off);
 }
 
 static inline void wr32(struct cpu *c, unsigned seg, uint32_t off,
 			uint32_t v)
 {
-	if (likely(off <= c->s.seg[seg].limit - 3 &&
-		   c->s.seg[seg].limit >= 3))
-		mem_write32(c->mem, seg_lin(c, seg, off), v);
+	if (likely(seg_wr_ok(c, seg, off, 4)))
+		lin_wr32(c, seg_lin(c, seg, off), v);
 	else
 		cpu_wr32_slow(c, seg, off, v);
 }
@@ -386,6 +581,25 @@ static inline void seg_load_real(struct cpu *c, unsigned seg, uint16_t sel)
 {
 	c->s.seg[seg].sel = sel;
 	c->s.seg[seg].base = (uint32_t)sel << 4;
+}
+
+/* MOV/POP/LDS-style segment register load in any mode (not CS: far
+ * transfers use cpu_far_*). Real mode keeps the limit (unreal mode) and
+ * marks a data segment usable again. */
+static inline void seg_load(struct cpu *c, unsigned seg, uint16_t sel)
+{
+	if (likely(!(c->s.cr0 & CR0_PE) &&
+		   ((c->s.seg[seg].attr & 0xff) == 0x93 || seg == SEG_CS)))
+		seg_load_real(c, seg, sel);
+	else
+		cpu_seg_load_slow(c, seg, sel);
+}
+
+/* I/O instructions: protected mode may need the IOPL/bitmap check. */
+static inline void io_check(struct cpu *c, uint16_t port, unsigned sz)
+{
+	if (unlikely(c->s.cr0 & CR0_PE))
+		cpu_io_check(c, port, sz);
 }
 
 /* --- stack --------------------------------------------------------------- */

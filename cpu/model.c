@@ -15,6 +15,9 @@ extern const struct opdesc cpu_ops_286[256];
 extern const struct opdesc cpu_ops_286_0f[256];
 extern const struct opdesc cpu_grp_8086[CPU_NGRP][8];
 extern const struct opdesc cpu_grp_286[CPU_NGRP][8];
+extern const struct opdesc cpu_ops_386[256];
+extern const struct opdesc cpu_ops_386_0f[256];
+extern const struct opdesc cpu_grp_386[CPU_NGRP][8];
 
 #define C(r_, m_) { r_, m_ }
 #define R8(r_, m_) C(r_, m_), C(r_, m_), C(r_, m_), C(r_, m_),              \
@@ -239,23 +242,82 @@ static const struct cpu_quirks quirks_286 = {
 	.cyc = &cyc_286,
 };
 
-static const struct cpu_model models[CPU_NMODELS] = {
-	{ CPU_8086, "8086", "Intel 8086 (1 MiB, no #UD)", 20, 5 },
-	{ CPU_286, "286", "Intel 80286 (real mode)", 24, 12 },
-	{ CPU_386, "386", "Intel 80386DX", 32, 33 },
-	{ CPU_486, "486", "Intel 80486DX", 32, 66 },
-	{ CPU_PENTIUM, "pentium", "Intel Pentium", 32, 133 },
-	{ CPU_PENTIUM2, "pentium2", "Intel Pentium II", 36, 300 },
+/* 386 and later. Reset (Intel SDM vol. 3 9.1.1): CS F000 with base
+ * FFFF0000, EIP FFF0, EDX = the CPUID family/model/stepping signature
+ * (386DX 0303h, 486DX 0402h, Pentium P54C 052Ch, Pentium II Deschutes
+ * 0652h), CR0 = 60000010h from the 486 on (CD, NW, ET), 10h on a 386 with
+ * its 387. cr0_rw / cr4_rw list the bits each model has; flags_rw grows
+ * with RF/VM (386), AC (486), VIF/VIP/ID (Pentium). The 32-bit cycle
+ * tables reuse the 286's for now. */
+#define QUIRKS_386_COMMON                                                    \
+	.push_sp_new = false, .shift_unmasked = false, .seg_wrap = false,    \
+	.div_ret_next = false, .idiv_no_min = false, .rep_negates = false,   \
+	.ud_invalid = true, .esc_limit = false, .str_fault_late = false,     \
+	.bcd_8086 = false, .max_len = 15, .idt_limit = true, .nsreg = 6,     \
+	.dt_fill = 0, .reset_cs = 0xf000, .reset_base = 0xffff0000u,         \
+	.reset_ip = 0xfff0, .flags_one = 0x0002, .ops1 = cpu_ops_386,        \
+	.ops2 = cpu_ops_386_0f, .grp = cpu_grp_386, .cyc = &cyc_286
+
+static const struct cpu_quirks quirks_386 = {
+	QUIRKS_386_COMMON,
+	.cls = CLS_386,
+	.reset_cr0 = 0x00000010,
+	.reset_edx = 0x0303,
+	.cr0_rw = 0x8000001fu,
+	.cr4_rw = 0,
+	.flags_rw = 0x37fd5,
 };
 
-/* 386 and later fall back to the 286 record until their issue lands. */
+static const struct cpu_quirks quirks_486 = {
+	QUIRKS_386_COMMON,
+	.cls = CLS_486,
+	.reset_cr0 = 0x60000010,
+	.reset_edx = 0x0402,
+	.cr0_rw = 0xe005002fu,
+	.cr4_rw = 0,
+	.flags_rw = 0x77fd5,
+};
+
+/* CR4: TSD, DE, PSE, MCE (no VME/PVI: V86 without extensions). */
+static const struct cpu_quirks quirks_pentium = {
+	QUIRKS_386_COMMON,
+	.cls = CLS_586,
+	.reset_cr0 = 0x60000010,
+	.reset_edx = 0x052c,
+	.cr0_rw = 0xe005002fu,
+	.cr4_rw = 0x5c,
+	.flags_rw = 0x3f7fd5,
+};
+
+/* + PGE, PCE (PAE is not implemented yet). */
+static const struct cpu_quirks quirks_pentium2 = {
+	QUIRKS_386_COMMON,
+	.cls = CLS_686,
+	.reset_cr0 = 0x60000010,
+	.reset_edx = 0x0652,
+	.cr0_rw = 0xe005002fu,
+	.cr4_rw = 0x1dc,
+	.flags_rw = 0x3f7fd5,
+};
+
+static const struct cpu_model models[CPU_NMODELS] = {
+	{ CPU_8086, "8086", "Intel 8086 (1 MiB, no #UD)", 20, 5,
+	  CPU_FPU_NONE },
+	{ CPU_286, "286", "Intel 80286 (real mode)", 24, 12, CPU_FPU_NONE },
+	{ CPU_386, "386", "Intel 80386DX", 32, 33, CPU_FPU_387 },
+	{ CPU_486, "486", "Intel 80486DX", 32, 66, CPU_FPU_INTEGRATED },
+	{ CPU_PENTIUM, "pentium", "Intel Pentium", 32, 133,
+	  CPU_FPU_INTEGRATED },
+	{ CPU_PENTIUM2, "pentium2", "Intel Pentium II", 36, 300, CPU_FPU_P6 },
+};
+
 static const struct cpu_quirks *const model_quirks[CPU_NMODELS] = {
 	[CPU_8086] = &quirks_8086,
 	[CPU_286] = &quirks_286,
-	[CPU_386] = &quirks_286,
-	[CPU_486] = &quirks_286,
-	[CPU_PENTIUM] = &quirks_286,
-	[CPU_PENTIUM2] = &quirks_286,
+	[CPU_386] = &quirks_386,
+	[CPU_486] = &quirks_486,
+	[CPU_PENTIUM] = &quirks_pentium,
+	[CPU_PENTIUM2] = &quirks_pentium2,
 };
 
 const struct cpu_model *cpu_model_find(const char *name)

@@ -38,7 +38,7 @@ void op_pop_sreg(struct cpu *c, const struct insn *i)
 	unsigned s = (i->op >> 3) & 3;
 	uint16_t v = (uint16_t)popsz(c, i->osize);
 
-	seg_load_real(c, s, v);
+	seg_load(c, s, v);
 	if (s == SEG_SS)
 		c->s.events.intr_shadow = true;
 }
@@ -120,13 +120,19 @@ void op_leave(struct cpu *c, const struct insn *i)
 
 void op_pushf(struct cpu *c, const struct insn *i)
 {
-	uint32_t f = cpu_flags_read(c);
+	uint32_t f;
+
+	/* V86 without IOPL 3 traps PUSHF to the monitor. */
+	if ((c->s.rflags & FLAG_VM) && (c->s.rflags & FLAG_IOPL) != FLAG_IOPL)
+		cpu_fault(c, EXC_GP);
+	f = cpu_flags_read(c);
 	/* PUSHFD clears VM and RF in the image. */
 	pushsz(c, i->osize, i->osize == 4 ? f & ~(FLAG_VM | FLAG_RF) : f);
 }
 
 void op_popf(struct cpu *c, const struct insn *i)
 {
+	uint32_t mask = cpu_popf_mask(c, i->osize);
 	uint32_t v = popsz(c, i->osize);
-	cpu_flags_write(c, v, i->osize == 4 ? 0xffffffffu : 0xffff);
+	cpu_flags_write(c, v, mask);
 }

@@ -172,6 +172,7 @@ void op_ins(struct cpu *c, const struct insn *i)
 	str_init(c, i, &s);
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
+	io_check(c, port, i->size);
 	do {
 		uint32_t di = areg(c, REG_DI, &s), v;
 		str_check(c, i, &s, SEG_ES, di, DI_, 2);
@@ -189,6 +190,7 @@ void op_outs(struct cpu *c, const struct insn *i)
 	str_init(c, i, &s);
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
+	io_check(c, port, i->size);
 	do {
 		uint32_t si = areg(c, REG_SI, &s), v;
 		str_check(c, i, &s, i->seg, si, SI_, 1);

@@ -1,10 +1,26 @@
 /* cpu/system.c: HLT, flag instructions, WAIT/ESC, invalid opcodes and the
  * 286's real-mode system instructions (SMSW/LMSW, S/LGDT, S/LIDT, CLTS).
  */
+#include "cpu/fpu.h"
 #include "cpu/interp.h"
+
+/* Privileged instructions: CPL 0 in protected mode, #GP(0) in V86. */
+static void need_cpl0(struct cpu *c)
+{
+	if ((c->s.cr0 & CR0_PE) && (c->cpl != 0 || (c->s.rflags & FLAG_VM)))
+		cpu_fault(c, EXC_GP);
+}
+
+/* CLI/STI: CPL <= IOPL in protected mode, IOPL 3 in V86 (CPL 3). */
+static void need_iopl(struct cpu *c)
+{
+	if ((c->s.cr0 & CR0_PE) && c->cpl > ((c->s.rflags >> 12) & 3))
+		cpu_fault(c, EXC_GP);
+}
 
 void op_hlt(struct cpu *c, const struct insn *i)
 {
+	need_cpl0(c);
 	c->s.events.halted = true;
 }
 
@@ -25,12 +41,14 @@ void op_stc(struct cpu *c, const struct insn *i)
 
 void op_cli(struct cpu *c, const struct insn *i)
 {
+	need_iopl(c);
 	c->s.rflags &= ~(uint64_t)FLAG_IF;
 }
 
 /* STI enables interrupts after the next instruction. */
 void op_sti(struct cpu *c, const struct insn *i)
 {
+	need_iopl(c);
 	if (!(c->s.rflags & FLAG_IF))
 		c->s.events.intr_shadow = true;
 	c->s.rflags |= FLAG_IF;
@@ -49,6 +67,8 @@ void op_std(struct cpu *c, const struct insn *i)
 /* No coprocessor: WAIT never waits. */
 void op_wait(struct cpu *c, const struct insn *i)
 {
+	if (c->model->fpu != CPU_FPU_NONE)
+		op_fwait(c, i);
 }
 
 /* D8-DF without a coprocessor: the operand is decoded and nothing else
@@ -56,6 +76,10 @@ void op_wait(struct cpu *c, const struct insn *i)
  * the segment limit (a word at FFFF faults, as for any word access). */
 void op_esc(struct cpu *c, const struct insn *i)
 {
+	if (c->model->fpu != CPU_FPU_NONE) {
+		op_fpu(c, i);
+		return;
+	}
 	if (i->mod != 3 && c->q->esc_limit &&
 	    insn_ea(c, i) >= c->s.seg[i->seg].limit)
 		cpu_fault(c, EXC_GP);
@@ -87,23 +111,30 @@ void op_pfx_only(struct cpu *c, const struct insn *i)
 /* 0F 01 /4: SMSW r/m16 */
 void op_smsw(struct cpu *c, const struct insn *i)
 {
-	rm_set(c, i, 2, (uint32_t)c->s.cr0 & 0xffff);
+	/* A register destination takes the operand size (CR0 in full). */
+	if (i->mod == 3)
+		reg_set(c, i->rm, i->osize, (uint32_t)c->s.cr0);
+	else
+		wr16(c, i->seg, insn_ea(c, i), (uint16_t)c->s.cr0);
 }
 
 /* 0F 01 /6: LMSW r/m16 -- sets PE/MP/EM/TS; PE cannot be cleared. */
 void op_lmsw(struct cpu *c, const struct insn *i)
 {
-	uint32_t v = rm_get(c, i, 2) & 0xf;
+	uint32_t old = (uint32_t)c->s.cr0, v;
 
-	v |= (uint32_t)c->s.cr0 & CR0_PE;
-	c->s.cr0 = (c->s.cr0 & ~0xfull) | v;
-	if (v & CR0_PE)
-		log_warn(c->log, CPU, "LMSW: protected mode is not "
-				      "implemented yet");
+	need_cpl0(c);
+	v = (rm_get(c, i, 2) & 0xf) | (old & CR0_PE);
+	c->s.cr0 = (old & ~0xfu) | v;
+	if ((old ^ v) & CR0_PE) {
+		cpu_tlb_flush(c, true);
+		cpu_mode_sync(c);
+	}
 }
 
 void op_clts(struct cpu *c, const struct insn *i)
 {
+	need_cpl0(c);
 	c->s.cr0 &= ~(uint64_t)CR0_TS;
 }
 
@@ -146,10 +177,12 @@ void op_sidt(struct cpu *c, const struct insn *i)
 
 void op_lgdt(struct cpu *c, const struct insn *i)
 {
+	need_cpl0(c);
 	load_dtable(c, i, &c->s.gdtr);
 }
 
 void op_lidt(struct cpu *c, const struct insn *i)
 {
+	need_cpl0(c);
 	load_dtable(c, i, &c->s.idtr);
 }

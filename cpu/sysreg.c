@@ -1,0 +1,133 @@
+/* cpu/sysreg.c: MOV to/from control and debug registers (0F 20-23).
+ *
+ * CR0 changes re-derive the cached mode (CPL, code size, paging, segment
+ * checks) and flush the TLB when PE/PG/WP change; CR3 writes flush all but
+ * global pages; CR4 writes of PSE/PGE/PAE flush everything. Which bits exist
+ * is model data (quirks cr0_rw, cr4_rw).
+ */
+#include "cpu/pm.h"
+
+#define CR4_PSE (1u << 4)
+#define CR4_PAE (1u << 5)
+#define CR4_PGE (1u << 7)
+#define CR4_DE (1u << 3)
+
+/* MOV CR/DR: CPL 0 (real mode counts as 0), never from V86. */
+static void check_cpl0(struct cpu *c)
+{
+	if (cpu_pe(c) && (cpu_v86(c) || c->cpl != 0))
+		cpu_fault_err(c, EXC_GP, 0);
+}
+
+void cpu_cr0_write(struct cpu *c, uint32_t v)
+{
+	uint32_t old = (uint32_t)c->s.cr0, rw = c->q->cr0_rw;
+
+	if ((v & CR0_PG) && !(v & CR0_PE))
+		cpu_fault_err(c, EXC_GP, 0);
+	if ((v & CR0_NW) && !(v & CR0_CD))
+		cpu_fault_err(c, EXC_GP, 0);
+	v = (v & rw) | (old & ~rw);
+	c->s.cr0 = v;
+	if ((old ^ v) & (CR0_PE | CR0_PG | CR0_WP))
+		cpu_tlb_flush(c, true);
+	if ((old ^ v) & (CR0_PE | CR0_PG))
+		cpu_mode_sync(c);
+}
+
+static uint32_t cr_read(struct cpu *c, unsigned n)
+{
+	switch (n) {
+	case 0: return (uint32_t)c->s.cr0;
+	case 2: return (uint32_t)c->s.cr2;
+	case 3: return (uint32_t)c->s.cr3;
+	case 4:
+		if (c->q->cr4_rw)
+			return (uint32_t)c->s.cr4;
+		break;
+	}
+	cpu_fault(c, EXC_UD);
+}
+
+static void cr_write(struct cpu *c, unsigned n, uint32_t v)
+{
+	uint32_t old;
+
+	switch (n) {
+	case 0:
+		cpu_cr0_write(c, v);
+		return;
+	case 2:
+		c->s.cr2 = v;
+		return;
+	case 3:
+		c->s.cr3 = v & 0xfffff018u;
+		cpu_tlb_flush(c, false);
+		return;
+	case 4:
+		if (!c->q->cr4_rw)
+			break;
+		if (v & ~c->q->cr4_rw)
+			cpu_fault_err(c, EXC_GP, 0);
+		old = (uint32_t)c->s.cr4;
+		c->s.cr4 = v;
+		if ((old ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE))
+			cpu_tlb_flush(c, true);
+		return;
+	}
+	cpu_fault(c, EXC_UD);
+}
+
+/* 0F 20: MOV r32, CRn (the ModR/M mod field is ignored). */
+void op_mov_r_cr(struct cpu *c, const struct insn *i)
+{
+	uint32_t v;
+
+	check_cpl0(c);
+	v = cr_read(c, i->reg);
+	reg_set(c, i->rm, 4, v);
+}
+
+/* 0F 22: MOV CRn, r32 */
+void op_mov_cr_r(struct cpu *c, const struct insn *i)
+{
+	check_cpl0(c);
+	cr_write(c, i->reg, reg_get(c, i->rm, 4));
+}
+
+/* DR4/DR5 alias DR6/DR7 unless CR4.DE. */
+static unsigned dr_index(struct cpu *c, unsigned n)
+{
+	if (n == 4 || n == 5) {
+		if (c->s.cr4 & CR4_DE)
+			cpu_fault(c, EXC_UD);
+		n += 2;
+	}
+	return n;
+}
+
+/* 0F 21: MOV r32, DRn */
+void op_mov_r_dr(struct cpu *c, const struct insn *i)
+{
+	unsigned n;
+
+	check_cpl0(c);
+	n = dr_index(c, i->reg);
+	reg_set(c, i->rm, 4, (uint32_t)c->s.dr[n]);
+}
+
+/* 0F 23: MOV DRn, r32. DR6/DR7 keep their fixed bits. */
+void op_mov_dr_r(struct cpu *c, const struct insn *i)
+{
+	unsigned n;
+	uint32_t v;
+
+	check_cpl0(c);
+	n = dr_index(c, i->reg);
+	v = reg_get(c, i->rm, 4);
+	if (n == 6)
+		v = (v & 0x0000e00fu) | 0xffff0ff0u;
+	else if (n == 7)
+		v = (v & 0xffff2bffu) | 0x400;
+	c->s.dr[n] = v;
+}
