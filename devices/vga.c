@@ -339,15 +339,9 @@ void vga_text_cell(const struct vga *v, unsigned col, unsigned row,
 		   uint8_t *ch, uint8_t *attr)
 {
 	unsigned start = (unsigned)(v->crtc[0xc] << 8 | v->crtc[0xd]);
-	uint32_t ma = (start + row * v->crtc[0x13] * 2u + col) & 0xffff, a;
+	uint32_t ma = start + row * v->crtc[0x13] * 2u + col;
+	uint32_t a = vga_crtc_addr(v, ma, 0);
 
-	if (v->crtc[0x14] & 0x40)
-		a = ma << 2;
-	else if (!(v->crtc[0x17] & 0x40))
-		a = ma << 1 | ((ma >> ((v->crtc[0x17] & 0x20) ? 15 : 13)) & 1);
-	else
-		a = ma;
-	a &= 0xffff;
 	*ch = vga_plane_get(v, 0, a);
 	*attr = vga_plane_get(v, 1, a);
 }

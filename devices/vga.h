@@ -157,6 +157,8 @@ uint16_t vga_vbe_read(struct vga *v);
 uint32_t vga_vbe_bank_offset(const struct vga *v);
 void vga_vbe_size(const struct vga *v, unsigned *w, unsigned *h);
 void vga_vbe_line(const struct vga *v, unsigned y, uint32_t *out);
+/* Plane offset the CRTC fetches for address counter ma at row scan rs. */
+uint32_t vga_crtc_addr(const struct vga *v, uint32_t ma, unsigned rs);
 uint32_t vga_dac_rgb(const struct vga *v, uint8_t idx);
 void vga_attr_palette(const struct vga *v, uint32_t pal[16]);
 

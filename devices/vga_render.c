@@ -82,14 +82,14 @@ static void vga_geom(const struct vga *v, struct geom *g)
 }
 
 /* Plane address of memory address counter value ma at row scan rs. */
-static uint32_t crtc_addr(const struct vga *v, uint32_t ma, unsigned rs)
+uint32_t vga_crtc_addr(const struct vga *v, uint32_t ma, unsigned rs)
 {
 	uint8_t mode = v->crtc[0x17];
 	uint32_t a;
 
 	ma &= 0xffff;
 	if (v->crtc[0x14] & 0x40)
-		a = ma << 2 | ((ma >> 12) & 3);
+		a = ma << 2 | ((ma >> 14) & 3);
 	else if (!(mode & 0x40))
 		a = ma << 1 | ((ma >> ((mode & 0x20) ? 15 : 13)) & 1);
 	else
@@ -132,7 +132,7 @@ static void text_line(const struct vga *v, const struct geom *g,
 	bool ninth = v->attr[0x10] & 0x04;
 
 	for (unsigned c = 0; c <= g->cols; c++) {
-		uint32_t a = crtc_addr(v, ma + c, rs);
+		uint32_t a = vga_crtc_addr(v, ma + c, rs);
 		uint8_t ch = vga_plane_get(v, 0, a);
 		uint8_t at = vga_plane_get(v, 1, a);
 		uint32_t font = (at & 0x08) ? font_a : font_b;
@@ -144,17 +144,20 @@ static void text_line(const struct vga *v, const struct geom *g,
 			if ((at & 0x80) && blink_off)
 				bits = 0;
 		}
+		bool solid = false; /* underline and cursor span all 9 dots */
 		if ((at & 0x77) == 0x01 && rs == (v->crtc[0x14] & 0x1fu))
-			bits = 0xff; /* underline */
+			solid = true;
 		if (cursor_on && ((ma + c) & 0xffff) == cursor && rs >= cs &&
 		    rs <= ce)
+			solid = true;
+		if (solid)
 			bits = 0xff;
 		uint8_t *o = px + c * g->char_w;
 		for (unsigned i = 0; i < 8; i++)
 			o[i] = (bits & (0x80 >> i)) ? fg : bg;
 		if (g->char_w == 9)
-			o[8] = (ninth && (ch & 0xe0) == 0xc0 && (bits & 1)) ? fg
-									 : bg;
+			o[8] = (solid || (ninth && (ch & 0xe0) == 0xc0 &&
+					  (bits & 1))) ? fg : bg;
 	}
 }
 
@@ -164,7 +167,7 @@ static void gfx_line(const struct vga *v, const struct geom *g, uint32_t ma,
 	uint8_t shift = v->gc[5] & 0x60;
 
 	for (unsigned c = 0; c <= g->cols; c++) {
-		uint32_t a = crtc_addr(v, ma + c, rs);
+		uint32_t a = vga_crtc_addr(v, ma + c, rs);
 		uint8_t p0 = vga_plane_get(v, 0, a), p1 = vga_plane_get(v, 1, a);
 		uint8_t p2 = vga_plane_get(v, 2, a), p3 = vga_plane_get(v, 3, a);
 		uint8_t *o = px + c * g->char_w;
