@@ -262,6 +262,17 @@ static void ide_dma_run(struct ide_channel *ch)
 	ide_done(ch);
 }
 
+/* Time the whole transfer takes on the cable. */
+static void ide_dma_arm(struct ide_channel *ch)
+{
+	uint64_t bytes = ide_cur(ch)->kind == IDE_ATAPI
+				 ? ch->atapi_total
+				 : (uint64_t)ch->remaining * DISK_SECTOR;
+	ide_schedule(ch, IDE_OP_DMA,
+		     IDE_DMA_SETUP_NS + bytes / 32 * IDE_DMA_NS_PER_32B);
+	ch->status |= IDE_ST_DRQ;
+}
+
 void ide_dma_start(struct ide_channel *ch)
 {
 	if (!ch->ide->bm) {
@@ -269,12 +280,7 @@ void ide_dma_start(struct ide_channel *ch)
 		return;
 	}
 	ch->xfer = IDE_XFER_DMA;
-	uint64_t bytes = ide_cur(ch)->kind == IDE_ATAPI
-				 ? ch->atapi_total
-				 : (uint64_t)ch->remaining * DISK_SECTOR;
-	ide_schedule(ch, IDE_OP_DMA,
-		     IDE_DMA_SETUP_NS + bytes / 32 * IDE_DMA_NS_PER_32B);
-	ch->status |= IDE_ST_DRQ;
+	ide_dma_arm(ch);
 }
 
 static void ide_bm_command(void *opaque, unsigned chn, uint8_t old)
@@ -285,8 +291,10 @@ static void ide_bm_command(void *opaque, unsigned chn, uint8_t old)
 
 	if (!(old & PIIX_BM_CMD_START) && (bm->cmd & PIIX_BM_CMD_START)) {
 		bm->sts |= PIIX_BM_STS_ACTIVE;
-		if (ch->dma_wait)
-			ide_dma_run(ch);
+		if (ch->dma_wait) {
+			ch->dma_wait = 0;
+			ide_dma_arm(ch);
+		}
 	} else if (!(bm->cmd & PIIX_BM_CMD_START)) {
 		/* Stopping ends (or abandons) the transfer. */
 		bm->sts &= (uint8_t)~PIIX_BM_STS_ACTIVE;
