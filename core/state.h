@@ -61,5 +61,13 @@ int state_load_file(struct state *s, const char *path, char *err, size_t errlen)
 
 /* A 64-bit hash over every field and (optionally) all of RAM. */
 uint64_t state_hash(struct state *s, bool with_ram);
+/* Per-section hashes, so a divergence report can name what differs.
+ * Sections are 0..nsec-1 in registration order, then RAM as section nsec
+ * (named "ram"); state_section_name gives NULL past that. */
+const char *state_section_name(const struct state *s, unsigned i);
+uint64_t state_hash_section(struct state *s, unsigned i);
+/* All nsec + 1 section hashes into out, and a whole-state hash made from
+ * them: one pass over RAM where state_hash plus the sections take two. */
+uint64_t state_hash_sections(struct state *s, uint64_t *out);
 
 #endif

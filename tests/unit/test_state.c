@@ -165,3 +165,56 @@ Test(state, hash_depends_on_every_field)
 	cr_assert_neq(h1, h2);
 	state_destroy(&s);
 }
+
+Test(state, section_hash_names_the_section_that_changed)
+{
+	struct mem *m = new_mem();
+	struct toy a = { 0 }, b = { 0 };
+	struct state s;
+
+	state_init(&s, m);
+	state_add(&s, "a", toy_fields, &a);
+	state_add(&s, "b", toy_fields, &b);
+	cr_assert_str_eq(state_section_name(&s, 0), "a");
+	cr_assert_str_eq(state_section_name(&s, 1), "b");
+	cr_assert_str_eq(state_section_name(&s, 2), "ram");
+	cr_assert_null(state_section_name(&s, 3));
+
+	uint64_t h[3];
+	for (unsigned i = 0; i < 3; i++)
+		h[i] = state_hash_section(&s, i);
+	/* Same contents, different names: different hashes. */
+	cr_assert_neq(h[0], h[1]);
+
+	b.when = 5;
+	cr_assert_eq(state_hash_section(&s, 0), h[0]);
+	cr_assert_neq(state_hash_section(&s, 1), h[1]);
+	cr_assert_eq(state_hash_section(&s, 2), h[2]);
+
+	mem_write8(m, 0x4242, 1);
+	cr_assert_eq(state_hash_section(&s, 0), h[0]);
+	cr_assert_neq(state_hash_section(&s, 2), h[2]);
+	state_destroy(&s);
+	mem_destroy(m);
+}
+
+Test(state, hash_of_all_sections_follows_each_section)
+{
+	struct mem *m = new_mem();
+	struct toy t = { 0 };
+	struct state s;
+	uint64_t h[2], again[2];
+
+	state_init(&s, m);
+	state_add(&s, "toy", toy_fields, &t);
+	uint64_t whole = state_hash_sections(&s, h);
+	cr_assert_eq(h[0], state_hash_section(&s, 0));
+	cr_assert_eq(h[1], state_hash_section(&s, 1));
+	cr_assert_eq(state_hash_sections(&s, again), whole);
+	mem_write8(m, 0x10, 1);
+	cr_assert_neq(state_hash_sections(&s, again), whole);
+	cr_assert_eq(again[0], h[0]);
+	cr_assert_neq(again[1], h[1]);
+	state_destroy(&s);
+	mem_destroy(m);
+}
