@@ -13,6 +13,8 @@
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
 #include "mmu/mem.h"
+#include "traces/record.h"
+#include "traces/replay.h"
 
 /* The built-in demo ROM (core/demo.asm, assembled at build time). */
 extern const unsigned char demo_rom[], demo_rom_end[];
@@ -331,6 +333,10 @@ int machine_run(struct machine *m)
 		 * guest-visible time never depends on the host. */
 		sync = now + SYNC_QUANTUM_NS;
 		pc_poll_host(m);
+		if (m->record)
+			record_sync(m->record, m, now);
+		if (m->replay)
+			replay_sync(m->replay, m, now);
 		uint64_t wall = wall_ns() - wall0;
 		if (m->cfg.timeout_ms && wall >= m->cfg.timeout_ms * 1000000ull) {
 			machine_request_exit(m, MACHINE_EXIT_TIMEOUT,

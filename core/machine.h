@@ -29,7 +29,10 @@ struct piix3;
 struct piix_ide;
 struct piix_pm;
 struct fw_cfg;
+struct vga;
 struct script;
+struct record;
+struct replay;
 
 struct machine_config {
 	const struct cpu_model *cpu;
@@ -50,6 +53,8 @@ struct machine_config {
 	const char *log_spec;
 	const char *loadvm;     /* snapshot to restore before running */
 	const char *savevm;     /* snapshot to write when the run ends */
+	const char *vga;        /* "std" (default: PCI stdvga + VBE) or "none" */
+	const char *vga_rom;    /* VGA BIOS (default: SeaBIOS's vgabios-stdvga) */
 };
 
 /* How a run ended; also the process exit code. */
@@ -95,8 +100,11 @@ struct machine {
 	struct piix_ide *piix_ide;
 	struct piix_pm *piix_pm;
 	struct fw_cfg *fw_cfg;
+	struct vga *vga;
 	struct text_watch serial_watch;
 	struct script *script;
+	struct record *record; /* --record: input and checkpoints to a trace */
+	struct replay *replay; /* lucid replay: input from a trace, not the host */
 	bool stdin_eof;
 	struct machine_device dev[MACHINE_MAX_DEVICES];
 	unsigned ndev;

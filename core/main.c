@@ -8,9 +8,10 @@
 #include "core/bench.h"
 #include "core/cli.h"
 #include "core/machine.h"
+#include "core/version.h"
 #include "cpu/cpu.h"
-
-#define LUCID_VERSION "0.1.0"
+#include "traces/commands.h"
+#include "traces/record.h"
 
 static const char usage_main[] =
 	"Usage: lucid <command> [options]\n"
@@ -20,8 +21,8 @@ static const char usage_main[] =
 	"Commands:\n"
 	"  run      boot a machine (lucid run --help for its options)\n"
 	"  bench    built-in benchmarks: lucid bench cpu\n"
-	"  replay   replay a recorded session        (not built yet)\n"
-	"  trace    inspect recorded sessions         (not built yet)\n"
+	"  replay   replay a recorded run and check it (lucid replay --help)\n"
+	"  trace    inspect recorded runs: lucid trace info|verify FILE.lrt\n"
 	"\n"
 	"  lucid --help       this text\n"
 	"  lucid --version    the version\n";
@@ -51,6 +52,9 @@ static const char usage_run[] =
 	"  --speed max|100%   run flat out, or pace guest time to real time\n"
 	"  --savevm FILE      write a snapshot when the run ends\n"
 	"  --loadvm FILE      start from a snapshot\n"
+	"  --record FILE.lrt  record the run (its host input and state\n"
+	"                     checkpoints) for lucid replay\n"
+	"  --checkpoint-ms N  checkpoint every N ms of guest time (default 100)\n"
 	"  --log SPEC         log levels, e.g. cpu=debug,bus=info or 'debug'\n"
 	"\n"
 	"Exit codes: 0 guest finished (halt for good, power-off, --until-*),\n"
@@ -60,6 +64,7 @@ enum {
 	OPT_CPU = 256, OPT_MHZ, OPT_MEM, OPT_BIOS, OPT_ACCEL, OPT_DEMO,
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
+	OPT_RECORD, OPT_CHECKPOINT_MS,
 };
 
 static const struct option run_options[] = {
@@ -80,6 +85,8 @@ static const struct option run_options[] = {
 	{ "until-serial", required_argument, NULL, OPT_UNTIL_SERIAL },
 	{ "rtc", required_argument, NULL, OPT_RTC },
 	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "checkpoint-ms", required_argument, NULL, OPT_CHECKPOINT_MS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -96,6 +103,8 @@ static int cmd_run(int argc, char **argv)
 {
 	struct machine_config cfg = { .accel = "interp" };
 	bool demo = false, mem_set = false, rtc_set = false;
+	const char *record = NULL;
+	unsigned checkpoint_ms = RECORD_DEFAULT_CHECKPOINT_MS;
 	int opt;
 
 	cfg.cpu = cpu_model_find("286");
@@ -161,6 +170,14 @@ static int cmd_run(int argc, char **argv)
 		case OPT_INPUT:
 			cfg.input = optarg;
 			break;
+		case OPT_RECORD:
+			record = optarg;
+			break;
+		case OPT_CHECKPOINT_MS:
+			if (cli_parse_uint(optarg, 1, 3600000, &checkpoint_ms))
+				return fail("--checkpoint-ms %s: want a whole number of ms, 1 to 3600000",
+					    optarg);
+			break;
 		case OPT_SERIAL:
 			cfg.serial = optarg;
 			break;
@@ -214,11 +231,20 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lucid: %s\n", err);
 		return 1;
 	}
+	if (record && record_start(&m, record, checkpoint_ms, err, sizeof(err))) {
+		fprintf(stderr, "lucid: %s\n", err);
+		machine_destroy(&m);
+		return 1;
+	}
 	if (demo)
 		machine_describe(&m, stdout);
 	int rc = machine_run(&m);
 	fprintf(stderr, "lucid: %s (%.3f ms of guest time)\n", m.exit_reason,
 		clock_now(&m.clock) / 1e6);
+	if (record && record_finish(&m, stderr, err, sizeof(err))) {
+		fprintf(stderr, "lucid: %s\n", err);
+		rc = 1;
+	}
 	machine_destroy(&m);
 	return rc;
 }
@@ -242,7 +268,9 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "bench"))
 		return bench_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "replay") || !strcmp(cmd, "trace"))
-		return fail("%s: record/replay is not built yet", cmd);
+	if (!strcmp(cmd, "replay"))
+		return replay_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "trace"))
+		return trace_main(argc - 1, argv + 1);
 	return fail("unknown command '%s' (try lucid --help)", cmd);
 }

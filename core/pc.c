@@ -20,9 +20,12 @@
 #include "devices/port61.h"
 #include "devices/port92.h"
 #include "devices/uart.h"
+#include "devices/vga.h"
 #include "mmu/mem.h"
 #include "devices/ps2.h"
 #include "ui/script.h"
+#include "traces/record.h"
+#include "traces/replay.h"
 
 static void pc_serial_watch(void *opaque, uint8_t byte)
 {
@@ -125,11 +128,20 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 		return -1;
 	}
 	fw_cfg_add_pc_defaults(m->fw_cfg, m->mem->ram_size, NULL);
+	/* The display: QEMU's stdvga at 00:02.0, its VGA BIOS as the ROM. */
+	if (!m->cfg.vga || strcmp(m->cfg.vga, "none")) {
+		m->vga = vga_create(m, m->pci, m->cfg.vga_rom ? m->cfg.vga_rom
+							      : VGA_ROM_DEFAULT,
+				    err, errlen);
+		if (!m->vga)
+			return -1;
+	}
 	return pc_build_script(m, err, errlen);
 }
 
 /* stdin feeds COM1 when the serial console is stdio. Read without
- * blocking, only here at a sync point; recording will log these bytes. */
+ * blocking, only here at a sync point; a recording logs these bytes with
+ * the sync point's virtual time, a replay takes them from the trace. */
 void pc_poll_host(struct machine *m)
 {
 	struct uart *com1 = m->uart[0];
@@ -137,20 +149,35 @@ void pc_poll_host(struct machine *m)
 
 	if (m->script)
 		script_step(m->script, m, clock_now(&m->clock));
-	if (!com1)
-		return;
-	uart_poll_host(com1);
-	if (m->stdin_eof || !m->cfg.serial || strcmp(m->cfg.serial, "stdio"))
-		return;
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-	if (poll(&p, 1, 0) <= 0)
-		return;
-	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-	if (n <= 0) {
-		m->stdin_eof = n == 0 || errno != EAGAIN;
+	if (m->replay) {
+		/* Replay: the trace supplies the input, the host is not read. */
+		replay_input(m->replay, m);
 		return;
 	}
-	/* The UART queue takes what fits; the rest would be lost, so only
-	 * read what it can hold next time (a short read is harmless). */
+	if (!com1)
+		return;
+	/* Read only what the UART queue can take, so every byte read is
+	 * delivered (and recorded) exactly once. */
+	size_t room = UART_HOSTQ_SIZE - com1->hq_count;
+	ssize_t n = 0;
+	if (room > sizeof(buf))
+		room = sizeof(buf);
+	if (!room)
+		return;
+	if (com1->be.read) {
+		n = (ssize_t)com1->be.read(com1->be.opaque, buf, room);
+	} else if (!m->stdin_eof && m->cfg.serial &&
+		   !strcmp(m->cfg.serial, "stdio")) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		if (poll(&p, 1, 0) <= 0)
+			return;
+		n = read(STDIN_FILENO, buf, room);
+		if (n <= 0)
+			m->stdin_eof = n == 0 || errno != EAGAIN;
+	}
+	if (n <= 0)
+		return;
+	if (m->record)
+		record_input(m->record, m, TRACE_REC_SERIAL, 0, buf, (size_t)n);
 	uart_receive(com1, buf, (size_t)n);
 }

@@ -1,0 +1,217 @@
+/* traces/commands.c: `lucid replay` and `lucid trace info|verify`. */
+#include "traces/commands.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/cli.h"
+#include "core/machine.h"
+#include "traces/config.h"
+#include "traces/replay.h"
+#include "traces/trace.h"
+
+static const char usage_replay[] =
+	"Usage: lucid replay FILE.lrt [options]\n"
+	"\n"
+	"Rebuild the machine a trace was recorded on (lucid run --record) and\n"
+	"run it again, feeding it the recorded input instead of the host's and\n"
+	"checking every checkpoint's state hashes. The BIOS and other files the\n"
+	"recording names must still have the same content (SHA-256).\n"
+	"\n"
+	"Options:\n"
+	"  --speed max|100%   run flat out (default), or pace to real time\n"
+	"  --timeout TIME     wall-clock limit, e.g. 30s (exit 124)\n"
+	"  --serial TARGET    COM1 output: stdio, file:PATH, none (default:\n"
+	"                     stdio if the recording used stdio, else none)\n"
+	"  --debugcon TARGET  port 0x402 output: stdio or a file (default:\n"
+	"                     stdio if the recording used stdio, else none)\n"
+	"\n"
+	"Exit codes: 0 the replay matched the recording (final instruction\n"
+	"count, state hash and exit reason), 1 unusable trace or setup error,\n"
+	"2 divergence (the line says when, at which instruction and which\n"
+	"state sections differ), 124 --timeout.\n";
+
+static const char usage_trace[] =
+	"Usage: lucid trace info FILE.lrt    machine, duration, events, checkpoints\n"
+	"       lucid trace verify FILE.lrt  check the whole file's structure\n"
+	"                                    without running it (exit 0 or 1)\n";
+
+enum { OPT_SPEED = 256, OPT_TIMEOUT, OPT_SERIAL, OPT_DEBUGCON };
+
+static const struct option replay_options[] = {
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lucid: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int replay_main(int argc, char **argv)
+{
+	const char *path = NULL, *serial = NULL, *debugcon = NULL;
+	bool speed_max = true;
+	uint64_t timeout_ms = 0;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", replay_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_SPEED:
+			if (strcmp(optarg, "max") && strcmp(optarg, "100%"))
+				return fail("--speed %s: want max or 100%%", optarg);
+			speed_max = !strcmp(optarg, "max");
+			break;
+		case OPT_TIMEOUT:
+			if (cli_parse_duration_ms(optarg, &timeout_ms) ||
+			    !timeout_ms)
+				return fail("--timeout %s: want a duration such as 30s or 500ms",
+					    optarg);
+			break;
+		case OPT_SERIAL:
+			/* Input comes from the trace: only output targets. */
+			if (!strncmp(optarg, "tcp:", 4))
+				return fail("--serial %s: a replay takes COM1 input from the trace; use stdio, file:PATH or none",
+					    optarg);
+			serial = optarg;
+			break;
+		case OPT_DEBUGCON:
+			debugcon = optarg;
+			break;
+		case 'h':
+			fputs(usage_replay, stdout);
+			return 0;
+		default:
+			return fail("replay: unknown or incomplete option '%s' (see lucid replay --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return fail("%s", optind < argc ? "replay: one trace file, please"
+						: "replay: which trace? (lucid replay FILE.lrt)");
+	path = argv[optind];
+
+	struct trace_summary sum;
+	char err[512];
+	struct replay *rp = replay_open(path, &sum, err, sizeof(err));
+	if (!rp)
+		return fail("%s", err);
+	struct machine_config cfg;
+	const struct trace_header *h = replay_header(rp);
+	if (trace_config_to_machine(h, &cfg, path, err, sizeof(err))) {
+		replay_close(rp);
+		return fail("%s", err);
+	}
+	/* Output goes where it went if that was the terminal; files and
+	 * sockets are not reopened unless asked. */
+	if (!serial)
+		serial = cfg.serial && !strcmp(cfg.serial, "stdio") ? "stdio"
+								   : "none";
+	cfg.serial = serial;
+	if (!debugcon)
+		debugcon = cfg.debugcon && !strcmp(cfg.debugcon, "stdio")
+				   ? "stdio" : NULL;
+	cfg.debugcon = debugcon;
+	cfg.speed_max = speed_max;
+	cfg.timeout_ms = timeout_ms;
+
+	struct machine m;
+	if (machine_create(&m, &cfg, err, sizeof(err))) {
+		replay_close(rp);
+		return fail("%s", err);
+	}
+	if (trace_config_check_sections(h, &m.state, path, err, sizeof(err))) {
+		machine_destroy(&m);
+		replay_close(rp);
+		return fail("%s", err);
+	}
+	m.replay = rp;
+	machine_run(&m);
+	fflush(stdout);
+	int rc = replay_finish(rp, &m, stderr);
+	machine_destroy(&m);
+	replay_close(rp);
+	return rc;
+}
+
+static const char *hget(const struct trace_header *h, const char *key,
+			const char *dflt)
+{
+	const char *v = trace_header_get(h, key);
+	return v ? v : dflt;
+}
+
+static int trace_info(const char *path)
+{
+	struct trace_summary sum;
+	char err[512];
+	struct stat st;
+
+	if (trace_verify(path, &sum, err, sizeof(err)))
+		return fail("%s", err);
+	struct trace_reader *r = trace_open(path, err, sizeof(err));
+	if (!r)
+		return fail("%s", err);
+	const struct trace_header *h = trace_header(r);
+
+	printf("trace:       %s, %lld bytes, format %u, recorded by lucid %s\n",
+	       path, stat(path, &st) ? -1ll : (long long)st.st_size,
+	       h->version, hget(h, "lucid", "?"));
+	printf("machine:     ");
+	trace_config_print_options(h, stdout);
+	printf("firmware:    %s, sha256 %s\n",
+	       hget(h, "bios", "built-in demo ROM"), hget(h, "bios-sha256", "?"));
+	printf("duration:    %.3f ms of guest time, %llu instructions\n",
+	       sum.end_vtime / 1e6, (unsigned long long)sum.end.end.ck.icount);
+	printf("events:     ");
+	for (unsigned t = 1; t < TRACE_EVENT_TYPES; t++)
+		printf(" %s %llu%s", trace_type_name(t),
+		       (unsigned long long)sum.events[t],
+		       t + 1 < TRACE_EVENT_TYPES ? "," : "\n");
+	printf("input bytes: serial %llu\n",
+	       (unsigned long long)sum.event_bytes[TRACE_REC_SERIAL]);
+	printf("checkpoints: %llu (every %s ms of guest time), %u state sections\n",
+	       (unsigned long long)sum.checkpoints,
+	       hget(h, "checkpoint-ms", "?"),
+	       sum.end.end.ck.nsec);
+	printf("end:         exit %d: %s; final hash %016llx\n",
+	       sum.end.end.exit_code, sum.end.end.reason,
+	       (unsigned long long)sum.end.end.ck.hash);
+	trace_close_reader(r);
+	return 0;
+}
+
+int trace_main(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage_trace, stdout);
+		return 0;
+	}
+	if (argc != 3 || (strcmp(argv[1], "info") && strcmp(argv[1], "verify"))) {
+		fputs(usage_trace, stderr);
+		return 1;
+	}
+	if (!strcmp(argv[1], "info"))
+		return trace_info(argv[2]);
+
+	struct trace_summary sum;
+	char err[512];
+	if (trace_verify(argv[2], &sum, err, sizeof(err)))
+		return fail("%s", err);
+	printf("%s: OK: %llu records, %llu checkpoints, ends at %.3f ms of guest time (exit %d)\n",
+	       argv[2], (unsigned long long)sum.records,
+	       (unsigned long long)sum.checkpoints, sum.end_vtime / 1e6,
+	       sum.end.end.exit_code);
+	return 0;
+}

@@ -1,0 +1,292 @@
+/* traces/config.c: machine configuration <-> trace header. */
+#include "traces/config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/cli.h"
+#include "core/machine.h"
+#include "core/util.h"
+#include "core/version.h"
+#include "cpu/cpu.h"
+#include "devices/sha256.h"
+
+/* The built-in demo ROM (core/demo.asm). */
+extern const unsigned char demo_rom[], demo_rom_end[];
+
+/* Options that name a file the machine reads: each is stored with the
+ * SHA-256 of its content as KEY-sha256, and a replay refuses to run when
+ * the file now differs. Disk images join this list with their issue. */
+static const char *const file_keys[] = { "bios", "loadvm", "input" };
+
+/* Options a replay applies; anything else in a header is refused. */
+static const char *const known_keys[] = {
+	"lucid", "checkpoint-ms", "sections", "cpu", "mhz", "mem", "bios",
+	"bios-sha256", "rtc", "serial", "debugcon", "until-serial",
+	"until-debugcon", "loadvm", "loadvm-sha256", "input", "input-sha256",
+};
+
+static void hex(const uint8_t d[32], char out[65])
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void sha256_hex(const void *p, size_t n, char out[65])
+{
+	struct sha256 s;
+	uint8_t d[32];
+
+	sha256_init(&s);
+	sha256_update(&s, p, n);
+	sha256_final(&s, d);
+	hex(d, out);
+}
+
+static int sha256_file(const char *path, char out[65], char *err,
+		       size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t buf[65536], d[32];
+	struct sha256 s;
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	sha256_init(&s);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&s, buf, n);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		snprintf(err, errlen, "%s: read error", path);
+		return -1;
+	}
+	sha256_final(&s, d);
+	hex(d, out);
+	return 0;
+}
+
+static void set_file(struct trace_header *h, const char *key,
+		     const char *path, const char *sha)
+{
+	char k[32];
+	trace_header_set(h, key, path);
+	snprintf(k, sizeof(k), "%s-sha256", key);
+	trace_header_set(h, k, sha);
+}
+
+int trace_config_from_machine(struct trace_header *h, struct machine *m,
+			      unsigned checkpoint_ms, char *err, size_t errlen)
+{
+	const struct machine_config *c = &m->cfg;
+	char buf[256], sha[65];
+	struct tm tm;
+
+	if (c->rom) {
+		snprintf(err, errlen,
+			 "--record: a machine built from an in-memory image cannot be replayed");
+		return -1;
+	}
+	if (m->state.nsec + 1 > TRACE_MAX_SECTIONS) {
+		snprintf(err, errlen, "--record: too many state sections (%u)",
+			 m->state.nsec);
+		return -1;
+	}
+	trace_header_set(h, "lucid", LUCID_VERSION);
+	trace_header_set(h, "cpu", c->cpu->name);
+	snprintf(buf, sizeof(buf), "%u", c->mhz);
+	trace_header_set(h, "mhz", buf);
+	snprintf(buf, sizeof(buf), "%" PRIu64 "K", c->mem_size >> 10);
+	trace_header_set(h, "mem", buf);
+	if (c->bios) {
+		if (sha256_file(c->bios, sha, err, errlen))
+			return -1;
+		set_file(h, "bios", c->bios, sha);
+	} else {
+		sha256_hex(demo_rom, (size_t)(demo_rom_end - demo_rom), sha);
+		trace_header_set(h, "bios-sha256", sha);
+	}
+	time_t t = (time_t)c->rtc_start;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(err, errlen, "--record: RTC start out of range");
+		return -1;
+	}
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	trace_header_set(h, "rtc", buf);
+	trace_header_set(h, "serial", c->serial ? c->serial : "none");
+	if (c->debugcon)
+		trace_header_set(h, "debugcon", c->debugcon);
+	if (c->until_serial)
+		trace_header_set(h, "until-serial", c->until_serial);
+	if (c->until_debugcon)
+		trace_header_set(h, "until-debugcon", c->until_debugcon);
+	if (c->loadvm) {
+		if (sha256_file(c->loadvm, sha, err, errlen))
+			return -1;
+		set_file(h, "loadvm", c->loadvm, sha);
+	}
+	if (c->input) {
+		if (sha256_file(c->input, sha, err, errlen))
+			return -1;
+		set_file(h, "input", c->input, sha);
+	}
+	snprintf(buf, sizeof(buf), "%u", checkpoint_ms);
+	trace_header_set(h, "checkpoint-ms", buf);
+
+	/* The section list, so a replay can name what differs. */
+	size_t len = 0, cap = 64;
+	char *list = xcalloc(1, cap);
+	for (unsigned i = 0; state_section_name(&m->state, i); i++) {
+		const char *n = state_section_name(&m->state, i);
+		while (len + strlen(n) + 2 > cap)
+			list = xrealloc(list, cap *= 2);
+		len += (size_t)sprintf(list + len, "%s%s", i ? "," : "", n);
+	}
+	trace_header_set(h, "sections", list);
+	free(list);
+	return 0;
+}
+
+static bool key_known(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_keys); i++)
+		if (!strcmp(key, known_keys[i]))
+			return true;
+	return false;
+}
+
+/* Every file option: the file must still have the recorded content. */
+static int check_files(const struct trace_header *h, const char *name,
+		       char *err, size_t errlen)
+{
+	char sha[65], key[32], why[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(file_keys); i++) {
+		const char *path = trace_header_get(h, file_keys[i]);
+		snprintf(key, sizeof(key), "%s-sha256", file_keys[i]);
+		const char *want = trace_header_get(h, key);
+		if (!path)
+			continue;
+		if (!want) {
+			snprintf(err, errlen, "%s: header lacks %s", name, key);
+			return -1;
+		}
+		if (sha256_file(path, sha, why, sizeof(why))) {
+			snprintf(err, errlen, "%s: --%s %s", name, file_keys[i],
+				 why);
+			return -1;
+		}
+		if (strcmp(sha, want)) {
+			snprintf(err, errlen,
+				 "%s: --%s %s has changed since the recording (SHA-256 differs)",
+				 name, file_keys[i], path);
+			return -1;
+		}
+	}
+	if (!trace_header_get(h, "bios")) {
+		const char *want = trace_header_get(h, "bios-sha256");
+		sha256_hex(demo_rom, (size_t)(demo_rom_end - demo_rom), sha);
+		if (!want || strcmp(sha, want)) {
+			snprintf(err, errlen,
+				 "%s: this build's built-in demo ROM differs from the recording's",
+				 name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int trace_config_to_machine(const struct trace_header *h,
+			    struct machine_config *cfg, const char *name,
+			    char *err, size_t errlen)
+{
+	const char *v;
+
+	for (unsigned i = 0; i < h->n; i++) {
+		if (!key_known(h->kv[i].key)) {
+			snprintf(err, errlen,
+				 "%s: the recording uses '%s', which this build cannot replay",
+				 name, h->kv[i].key);
+			return -1;
+		}
+	}
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->accel = "interp";
+	v = trace_header_get(h, "cpu");
+	cfg->cpu = v ? cpu_model_find(v) : NULL;
+	if (!cfg->cpu)
+		goto bad;
+	v = trace_header_get(h, "mhz");
+	if (!v || cli_parse_uint(v, 1, 10000, &cfg->mhz))
+		goto bad;
+	v = trace_header_get(h, "mem");
+	if (!v || cli_parse_size(v, &cfg->mem_size))
+		goto bad;
+	v = trace_header_get(h, "rtc");
+	if (!v || cli_parse_datetime(v, &cfg->rtc_start))
+		goto bad;
+	cfg->bios = trace_header_get(h, "bios");
+	cfg->serial = trace_header_get(h, "serial");
+	cfg->debugcon = trace_header_get(h, "debugcon");
+	cfg->until_serial = trace_header_get(h, "until-serial");
+	cfg->until_debugcon = trace_header_get(h, "until-debugcon");
+	cfg->loadvm = trace_header_get(h, "loadvm");
+	cfg->input = trace_header_get(h, "input");
+	return check_files(h, name, err, errlen);
+bad:
+	snprintf(err, errlen, "%s: the header's machine configuration is incomplete or invalid",
+		 name);
+	return -1;
+}
+
+int trace_config_check_sections(const struct trace_header *h,
+				struct state *s, const char *name, char *err,
+				size_t errlen)
+{
+	const char *list = trace_header_get(h, "sections");
+	const char *p = list ? list : "";
+	unsigned i = 0;
+
+	for (;; i++) {
+		const char *sec = state_section_name(s, i);
+		size_t n = strcspn(p, ",");
+		if (!sec || !*p)
+			break;
+		if (strlen(sec) != n || memcmp(sec, p, n))
+			break;
+		p += n + (p[n] == ',');
+	}
+	if (state_section_name(s, i) || *p) {
+		snprintf(err, errlen,
+			 "%s: recorded by a build with other state sections (lucid %s): its checkpoints cannot match",
+			 name, trace_header_get(h, "lucid") ? trace_header_get(h, "lucid") : "?");
+		return -1;
+	}
+	return 0;
+}
+
+void trace_config_print_options(const struct trace_header *h, FILE *out)
+{
+	static const char *const order[] = {
+		"cpu", "mhz", "mem", "bios", "rtc", "serial", "debugcon",
+		"until-serial", "until-debugcon", "loadvm", "input",
+	};
+	const char *sep = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		const char *v = trace_header_get(h, order[i]);
+		if (!v)
+			continue;
+		bool quote = !*v || strpbrk(v, " \t'\"\\$");
+		fprintf(out, "%s--%s %s%s%s", sep, order[i], quote ? "'" : "", v,
+			quote ? "'" : "");
+		sep = " ";
+	}
+	fputc('\n', out);
+}

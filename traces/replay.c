@@ -1,0 +1,270 @@
+/* traces/replay.c: the replayer. */
+#include "traces/replay.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/backend.h"
+#include "core/machine.h"
+#include "core/util.h"
+#include "core/version.h"
+#include "devices/uart.h"
+#include "traces/checkpoint.h"
+
+struct replay {
+	struct trace_reader *rd;
+	char *path;
+	struct trace_record next; /* the first record not yet consumed */
+	bool have_next;
+	uint64_t nevents, nck;
+	bool diverged, stopped_by_trace, read_failed;
+	char msg[512];
+};
+
+static void replay_advance(struct replay *rp)
+{
+	int rc = trace_read_record(rp->rd, &rp->next, rp->msg,
+				   sizeof(rp->msg));
+	/* The file was verified: a failure now means it changed under us. */
+	rp->read_failed |= rc < 0;
+	rp->have_next = rc > 0;
+}
+
+struct replay *replay_open(const char *path, struct trace_summary *sum,
+			   char *err, size_t errlen)
+{
+	if (trace_verify(path, sum, err, errlen))
+		return NULL;
+	for (unsigned t = 1; t < TRACE_EVENT_TYPES; t++) {
+		if (t != TRACE_REC_SERIAL && sum->events[t]) {
+			snprintf(err, errlen,
+				 "%s: has %s input events, which this build cannot replay",
+				 path, trace_type_name(t));
+			return NULL;
+		}
+	}
+	struct trace_reader *rd = trace_open(path, err, errlen);
+	if (!rd)
+		return NULL;
+	struct replay *rp = xcalloc(1, sizeof(*rp));
+	rp->rd = rd;
+	rp->path = xstrdup(path);
+	replay_advance(rp);
+	if (rp->read_failed) {
+		snprintf(err, errlen, "%s", rp->msg);
+		replay_close(rp);
+		return NULL;
+	}
+	return rp;
+}
+
+const struct trace_header *replay_header(const struct replay *rp)
+{
+	return trace_header(rp->rd);
+}
+
+void replay_close(struct replay *rp)
+{
+	if (!rp)
+		return;
+	trace_close_reader(rp->rd);
+	free(rp->path);
+	free(rp);
+}
+
+/* The one-line report; detail says what differed. */
+static void replay_report(struct replay *rp, struct machine *m,
+			  uint64_t icount_want, const char *fmt, ...)
+{
+	char detail[320];
+	va_list ap;
+	const char *ver = trace_header_get(replay_header(rp), "lucid");
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	uint64_t icount = m->backend->icount(m->backend_priv);
+	int n = snprintf(rp->msg, sizeof(rp->msg),
+			 "%s: replay diverged at %.3f ms of guest time, instruction %llu (recorded %llu): %s",
+			 rp->path, clock_now(&m->clock) / 1e6,
+			 (unsigned long long)icount,
+			 (unsigned long long)icount_want, detail);
+	if (ver && strcmp(ver, LUCID_VERSION) && n > 0 &&
+	    (size_t)n < sizeof(rp->msg))
+		snprintf(rp->msg + n, sizeof(rp->msg) - (size_t)n,
+			 " (recorded by lucid %s, this is %s)", ver,
+			 LUCID_VERSION);
+	rp->diverged = true;
+}
+
+/* Stop the run on the first divergence. */
+#define replay_diverge(rp, m, want, ...)                                      \
+	do {                                                                  \
+		replay_report(rp, m, want, __VA_ARGS__);                      \
+		machine_request_exit(m, REPLAY_EXIT_DIVERGED,                 \
+				     "replay diverged");                      \
+	} while (0)
+
+static bool is_event(const struct trace_record *r)
+{
+	return r->type >= TRACE_REC_SERIAL && r->type < TRACE_EVENT_TYPES;
+}
+
+static void replay_inject(struct replay *rp, struct machine *m)
+{
+	const struct trace_record *r = &rp->next;
+	uint64_t icount = m->backend->icount(m->backend_priv);
+	unsigned unit = r->data[0];
+	size_t len = r->len - 1;
+
+	/* replay_open refused every other input type. */
+	if (unit >= ARRAY_SIZE(m->uart) || !m->uart[unit]) {
+		replay_diverge(rp, m, icount,
+			       "serial input for COM%u, which this machine lacks",
+			       unit + 1);
+		return;
+	}
+	size_t took = uart_receive(m->uart[unit], r->data + 1, len);
+	if (took != len) {
+		replay_diverge(rp, m, icount,
+			       "COM%u took %zu of the %zu recorded input bytes",
+			       unit + 1, took, len);
+		return;
+	}
+	rp->nevents++;
+}
+
+void replay_input(struct replay *rp, struct machine *m)
+{
+	uint64_t now = clock_now(&m->clock);
+
+	while (!rp->diverged && !rp->read_failed && rp->have_next &&
+	       is_event(&rp->next) && rp->next.vtime <= now) {
+		if (rp->next.vtime < now) {
+			replay_diverge(rp, m, m->backend->icount(m->backend_priv),
+				       "no sync point at %.3f ms, where %s input was recorded",
+				       rp->next.vtime / 1e6,
+				       trace_type_name(rp->next.type));
+			return;
+		}
+		replay_inject(rp, m);
+		replay_advance(rp);
+	}
+	if (rp->read_failed)
+		machine_request_exit(m, MACHINE_EXIT_ERROR, "trace read error");
+}
+
+static void replay_check(struct replay *rp, struct machine *m)
+{
+	struct trace_checkpoint got;
+	char secs[256];
+
+	checkpoint_take(m, &got);
+	if (checkpoint_compare(m, &rp->next.end.ck, &got, secs, sizeof(secs))) {
+		rp->nck++;
+		return;
+	}
+	replay_diverge(rp, m, rp->next.end.ck.icount,
+		       "checkpoint %llu: %s%s", (unsigned long long)rp->nck + 1,
+		       secs[0] ? "state differs in " : "state hashes agree, instruction count differs",
+		       secs);
+}
+
+void replay_sync(struct replay *rp, struct machine *m, uint64_t now)
+{
+	while (!rp->diverged && !rp->read_failed && rp->have_next) {
+		const struct trace_record *r = &rp->next;
+		uint64_t icount = m->backend->icount(m->backend_priv);
+
+		if (r->vtime > now)
+			return;
+		if (is_event(r) || (r->type == TRACE_REC_CHECKPOINT &&
+				    r->vtime < now)) {
+			replay_diverge(rp, m, icount,
+				       "no sync point at %.3f ms, where a %s was recorded",
+				       r->vtime / 1e6, trace_type_name(r->type));
+			return;
+		}
+		if (r->type == TRACE_REC_CHECKPOINT) {
+			replay_check(rp, m);
+			replay_advance(rp);
+			continue;
+		}
+		/* The end record: where the recorded run stopped. */
+		if (r->end.flags & TRACE_END_AT_SYNC) {
+			if (r->vtime < now) {
+				replay_diverge(rp, m, r->end.ck.icount,
+					       "no sync point at %.3f ms, where the recorded run was stopped",
+					       r->vtime / 1e6);
+				return;
+			}
+			rp->stopped_by_trace = true;
+			machine_request_exit(m, r->end.exit_code, "%s",
+					     r->end.reason);
+		} else if (r->vtime < now || !m->stop) {
+			replay_diverge(rp, m, r->end.ck.icount,
+				       "the recorded run had ended by %.3f ms (%s); this one goes on",
+				       r->vtime / 1e6, r->end.reason);
+		}
+		return;
+	}
+	if (rp->read_failed)
+		machine_request_exit(m, MACHINE_EXIT_ERROR, "trace read error");
+}
+
+int replay_finish(struct replay *rp, struct machine *m, FILE *out)
+{
+	uint64_t now = clock_now(&m->clock);
+	const struct trace_record *r = &rp->next;
+
+	if (rp->read_failed) {
+		fprintf(out, "lucid: %s\n", rp->msg);
+		return MACHINE_EXIT_ERROR;
+	}
+	if (!rp->diverged && !rp->stopped_by_trace &&
+	    m->exit_code == MACHINE_EXIT_TIMEOUT) {
+		fprintf(out,
+			"lucid: %s: replay timed out (--timeout) at %.3f ms of guest time, before the recording's end\n",
+			rp->path, now / 1e6);
+		return MACHINE_EXIT_TIMEOUT;
+	}
+	if (!rp->diverged && (!rp->have_next || r->type != TRACE_REC_END)) {
+		replay_report(rp, m, rp->have_next ? r->end.ck.icount : 0,
+			      "the run ended (%s) but the recording goes on: %s at %.3f ms",
+			      m->exit_reason,
+			      rp->have_next ? trace_type_name(r->type) : "?",
+			      r->vtime / 1e6);
+	}
+	if (!rp->diverged) {
+		struct trace_checkpoint got;
+		char secs[256];
+
+		checkpoint_take(m, &got);
+		bool same = checkpoint_compare(m, &r->end.ck, &got, secs,
+					       sizeof(secs));
+		if (r->vtime != now || r->end.exit_code != m->exit_code)
+			replay_report(rp, m, r->end.ck.icount,
+				      "the recorded run ended at %.3f ms with exit %d (%s); this one at %.3f ms with exit %d (%s)",
+				      r->vtime / 1e6, r->end.exit_code,
+				      r->end.reason, now / 1e6, m->exit_code,
+				      m->exit_reason);
+		else if (!same)
+			replay_report(rp, m, r->end.ck.icount,
+				      "final state: %s%s",
+				      secs[0] ? "state differs in " : "state hashes agree, instruction count differs",
+				      secs);
+	}
+	if (rp->diverged) {
+		fprintf(out, "lucid: %s\n", rp->msg);
+		return REPLAY_EXIT_DIVERGED;
+	}
+	fprintf(out, "lucid: %s (%.3f ms of guest time)\n", m->exit_reason,
+		now / 1e6);
+	fprintf(out,
+		"replay: %llu events, %llu checkpoints verified, final hash OK (%016llx, %llu instructions)\n",
+		(unsigned long long)rp->nevents, (unsigned long long)rp->nck,
+		(unsigned long long)r->end.ck.hash,
+		(unsigned long long)r->end.ck.icount);
+	return 0;
+}

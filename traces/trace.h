@@ -1,0 +1,155 @@
+/* traces/trace.h: the .lrt trace format (writer and reader).
+ *
+ * A trace is everything needed to run a machine again bit for bit: the
+ * machine's configuration (header) and the host input it received, each
+ * stamped with the virtual time of the sync point that took it. Periodic
+ * checkpoints (state hashes) and an end record let a replay prove that it
+ * followed the recording.
+ *
+ * File layout (little-endian):
+ *   "LUCIDTR\0"  u32 version  u32 hlen
+ *   header: hlen bytes of key/value pairs, each u16 len + bytes
+ *   u32 crc32 of everything above
+ *   one zlib stream of records, then end of file:
+ *     u8 type  u32 len  u64 vtime (ns)  len bytes of payload
+ * Records are in vtime order; the end record is last and the stream must
+ * finish right after it. zlib's Adler-32 covers the records, the CRC the
+ * header, so truncation or corruption anywhere is caught by reading the
+ * file once (trace_verify) before anything is replayed.
+ */
+#ifndef LUCID_TRACES_TRACE_H
+#define LUCID_TRACES_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TRACE_MAGIC "LUCIDTR"
+#define TRACE_VERSION 1
+#define TRACE_MAX_KV 64
+#define TRACE_MAX_HEADER (64u << 10)
+#define TRACE_MAX_SECTIONS 128
+/* A record longer than this is corruption, not data: keeps a flipped
+ * length from asking for gigabytes. */
+#define TRACE_MAX_RECORD (1u << 20)
+#define TRACE_REASON_MAX 160
+
+enum trace_rec_type {
+	/* Host input, in the order a sync point takes it. */
+	TRACE_REC_SERIAL = 1,  /* u8 port (0 = COM1), the bytes received */
+	TRACE_REC_KEY = 2,     /* reserved: u16 key id, u8 pressed */
+	TRACE_REC_MOUSE = 3,   /* reserved: i16 dx, i16 dy, i8 dz, u8 buttons */
+	TRACE_REC_NET = 4,     /* reserved: u8 nic, one frame */
+	TRACE_REC_MONITOR = 5, /* reserved: the command line */
+	TRACE_REC_MEDIA = 6,   /* reserved: u8 drive, image path + sha256 */
+	TRACE_EVENT_TYPES = 7, /* input types are 1..TRACE_EVENT_TYPES-1 */
+	TRACE_REC_CHECKPOINT = 0x40,
+	TRACE_REC_END = 0x7f,
+};
+
+/* The state at one point: instruction count, whole-state hash (with RAM)
+ * and one hash per state section (RAM last). */
+struct trace_checkpoint {
+	uint64_t icount;
+	uint64_t hash;
+	unsigned nsec;
+	uint64_t sec_hash[TRACE_MAX_SECTIONS];
+};
+
+enum trace_end_flags {
+	/* The run was ended by the host (wall-clock timeout) at a sync point,
+	 * so a replay must stop at that same sync point. */
+	TRACE_END_AT_SYNC = 1,
+};
+
+struct trace_end {
+	struct trace_checkpoint ck;
+	int32_t exit_code;
+	uint8_t flags;
+	char reason[TRACE_REASON_MAX];
+};
+
+struct trace_record {
+	enum trace_rec_type type;
+	uint64_t vtime;
+	uint32_t len;
+	const uint8_t *data; /* len bytes, valid until the next read */
+	/* Decoded for checkpoint and end records. */
+	struct trace_end end;
+};
+
+struct trace_kv {
+	char *key, *value;
+};
+
+struct trace_header {
+	unsigned version;
+	unsigned n;
+	struct trace_kv kv[TRACE_MAX_KV];
+};
+
+/* Header: keys are unique; set replaces. get returns NULL when absent. */
+void trace_header_set(struct trace_header *h, const char *key,
+		      const char *value);
+const char *trace_header_get(const struct trace_header *h, const char *key);
+void trace_header_free(struct trace_header *h);
+
+/* --- writing --- */
+
+struct trace_writer;
+
+/* Creates path and writes the header. NULL with "PATH: reason" in err. */
+struct trace_writer *trace_create(const char *path,
+				  const struct trace_header *h, char *err,
+				  size_t errlen);
+/* The same on an open stream, which the writer then owns. */
+struct trace_writer *trace_create_stream(FILE *f, const char *name,
+					 const struct trace_header *h,
+					 char *err, size_t errlen);
+int trace_write_event(struct trace_writer *w, enum trace_rec_type type,
+		      uint64_t vtime, const void *data, size_t len);
+int trace_write_checkpoint(struct trace_writer *w, uint64_t vtime,
+			   const struct trace_checkpoint *ck);
+int trace_write_end(struct trace_writer *w, uint64_t vtime,
+		    const struct trace_end *end);
+/* Finishes the stream and closes the file; 0, or -1 with one line. Call it
+ * even after a failed write (it frees the writer and reports). */
+int trace_close(struct trace_writer *w, char *err, size_t errlen);
+
+/* --- reading --- */
+
+struct trace_reader;
+
+/* Opens path and checks the header. NULL with "PATH: reason" in err. */
+struct trace_reader *trace_open(const char *path, char *err, size_t errlen);
+struct trace_reader *trace_open_stream(FILE *f, const char *name, char *err,
+				       size_t errlen);
+const struct trace_header *trace_header(const struct trace_reader *r);
+/* The next record: 1, 0 after the end record once the stream has
+ * finished cleanly, or -1 with "NAME: reason" in err. */
+int trace_read_record(struct trace_reader *r, struct trace_record *rec,
+		      char *err, size_t errlen);
+void trace_close_reader(struct trace_reader *r);
+
+/* What a whole-file pass learns (trace info, and the replay's pre-check). */
+struct trace_summary {
+	uint64_t records;
+	uint64_t events[TRACE_EVENT_TYPES];     /* by type */
+	uint64_t event_bytes[TRACE_EVENT_TYPES];
+	uint64_t checkpoints;
+	uint64_t first_vtime;
+	struct trace_record end; /* the end record */
+	uint64_t end_vtime;
+};
+
+/* Read the whole trace and check its structure without running it.
+ * Returns 0, or -1 with "NAME: reason" in err. */
+int trace_verify_reader(struct trace_reader *r, struct trace_summary *sum,
+			char *err, size_t errlen);
+int trace_verify(const char *path, struct trace_summary *sum, char *err,
+		 size_t errlen);
+
+const char *trace_type_name(enum trace_rec_type type);
+
+#endif
