@@ -32,12 +32,21 @@ enum cpu_model_id {
 	CPU_NMODELS
 };
 
+/* The x87 a model has (ordered: later ones add instructions). */
+enum cpu_fpu_kind {
+	CPU_FPU_NONE,       /* 8086, 286: ESC decodes its operand, no more */
+	CPU_FPU_387,        /* 386 with an 80387 fitted */
+	CPU_FPU_INTEGRATED, /* 486, Pentium */
+	CPU_FPU_P6,         /* + FCOMI/FUCOMI, FCMOVcc */
+};
+
 struct cpu_model {
 	enum cpu_model_id id;
 	const char *name;     /* as --cpu spells it */
 	const char *desc;
 	unsigned addr_bits;   /* physical address-bus width */
 	unsigned default_mhz;
+	enum cpu_fpu_kind fpu;
 };
 
 const struct cpu_model *cpu_model_find(const char *name);
@@ -58,6 +67,10 @@ struct cpu_hooks {
 	bool (*wrmsr)(void *opaque, uint32_t index, uint64_t value);
 	/* May override a CPUID leaf; return true if it did. */
 	bool (*cpuid)(void *opaque, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+	/* FERR#: an unmasked x87 exception met a waiting FPU instruction with
+	 * CR0.NE=0 (true; may repeat) or the error was cleared (false). The
+	 * PC wires it to IRQ13, cleared by a write to port F0h. */
+	void (*ferr)(void *opaque, bool level);
 };
 
 struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
