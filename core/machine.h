@@ -29,6 +29,10 @@ struct piix3;
 struct piix_ide;
 struct piix_pm;
 struct fw_cfg;
+struct disk;
+struct ide;
+struct fdc;
+struct cmos_pc_info;
 struct vga;
 struct script;
 struct record;
@@ -53,6 +57,8 @@ struct machine_config {
 	const char *log_spec;
 	const char *loadvm;     /* snapshot to restore before running */
 	const char *savevm;     /* snapshot to write when the run ends */
+	const char *fda, *fdb, *hda, *hdb, *cdrom; /* disk images */
+	bool persist;           /* guest writes reach the images */
 	const char *vga;        /* "std" (default: PCI stdvga + VBE) or "none" */
 	const char *vga_rom;    /* VGA BIOS (default: SeaBIOS's vgabios-stdvga) */
 };
@@ -100,6 +106,9 @@ struct machine {
 	struct piix_ide *piix_ide;
 	struct piix_pm *piix_pm;
 	struct fw_cfg *fw_cfg;
+	struct fdc *fdc;
+	struct ide *ide;
+	struct disk *disk[5];   /* fda, fdb, hda, hdb, cdrom (core/pc_storage.c) */
 	struct vga *vga;
 	struct text_watch serial_watch;
 	struct script *script;
@@ -140,6 +149,11 @@ void machine_set_a20(struct machine *m, bool enabled);
 /* core/pc.c: the PC board's chips (PIC, PIT, CMOS, DMA, 8042, UARTs, the
  * i440FX/PIIX PCI chipset, fw_cfg). */
 int pc_build(struct machine *m, char *err, size_t errlen);
+/* core/pc_storage.c: open the images (before CMOS: floppy types, boot
+ * order into info), then create the FDC and IDE (after DMA and PIIX). */
+int pc_open_disks(struct machine *m, struct cmos_pc_info *info, char *err,
+		  size_t errlen);
+int pc_build_storage(struct machine *m, char *err, size_t errlen);
 /* Host input at a sync point (serial console). */
 void pc_poll_host(struct machine *m);
 

@@ -40,6 +40,13 @@ static const char usage_run[] =
 	"  --rtc TIME         RTC at power-on, UTC, e.g. 1994-06-01T12:00:00\n"
 	"                     (default: the host's time when the run starts)\n"
 	"\n"
+	"Drives (raw images; the guest's writes go to a temporary overlay):\n"
+	"  --fda IMG, --fdb IMG   floppy A:/B: (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
+	"  --hda IMG, --hdb IMG   IDE hard disks, primary master/slave\n"
+	"  --cdrom ISO        ATAPI CD-ROM, secondary master\n"
+	"  --persist          write the guest's changes into the images\n"
+	"                     Boot order: a, c, d with --fda; else c, d, a\n"
+	"\n"
 	"Output and ending:\n"
 	"  --serial TARGET    COM1: stdio, file:PATH, tcp:127.0.0.1:PORT, none\n"
 	"                     (default none)\n"
@@ -65,6 +72,7 @@ enum {
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 	OPT_RECORD, OPT_CHECKPOINT_MS,
+	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
 };
 
 static const struct option run_options[] = {
@@ -87,6 +95,12 @@ static const struct option run_options[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "checkpoint-ms", required_argument, NULL, OPT_CHECKPOINT_MS },
+	{ "fda", required_argument, NULL, OPT_FDA },
+	{ "fdb", required_argument, NULL, OPT_FDB },
+	{ "hda", required_argument, NULL, OPT_HDA },
+	{ "hdb", required_argument, NULL, OPT_HDB },
+	{ "cdrom", required_argument, NULL, OPT_CDROM },
+	{ "persist", no_argument, NULL, OPT_PERSIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -189,6 +203,24 @@ static int cmd_run(int argc, char **argv)
 				return fail("--rtc %s: want a UTC time such as 1994-06-01T12:00:00",
 					    optarg);
 			rtc_set = true;
+			break;
+		case OPT_FDA:
+			cfg.fda = optarg;
+			break;
+		case OPT_FDB:
+			cfg.fdb = optarg;
+			break;
+		case OPT_HDA:
+			cfg.hda = optarg;
+			break;
+		case OPT_HDB:
+			cfg.hdb = optarg;
+			break;
+		case OPT_CDROM:
+			cfg.cdrom = optarg;
+			break;
+		case OPT_PERSIST:
+			cfg.persist = true;
 			break;
 		case 'h':
 			fputs(usage_run, stdout);

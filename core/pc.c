@@ -104,7 +104,8 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 		.fd_type = { CMOS_FD_NONE, CMOS_FD_NONE },
 		.fd_bootchk = true,
 	};
-	if (cmos_fill_pc_defaults(m->cmos, &info, err, errlen))
+	if (pc_open_disks(m, &info, err, errlen) ||
+	    cmos_fill_pc_defaults(m->cmos, &info, err, errlen))
 		return -1;
 	m->dma = dma_create(m);
 	m->i8042 = i8042_create(m, 1, 12);
@@ -128,6 +129,9 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 		return -1;
 	}
 	fw_cfg_add_pc_defaults(m->fw_cfg, m->mem->ram_size, NULL);
+	/* Floppy (DMA 2, IRQ 6) and IDE (PIIX bus master, IRQ 14/15). */
+	if (pc_build_storage(m, err, errlen))
+		return -1;
 	/* The display: QEMU's stdvga at 00:02.0, its VGA BIOS as the ROM. */
 	if (!m->cfg.vga || strcmp(m->cfg.vga, "none")) {
 		m->vga = vga_create(m, m->pci, m->cfg.vga_rom ? m->cfg.vga_rom
