@@ -39,6 +39,11 @@ static const char usage_run[] =
 	"  --demo             boot the built-in demo machine and describe it\n"
 	"  --rtc TIME         RTC at power-on, UTC, e.g. 1994-06-01T12:00:00\n"
 	"                     (default: the host's time when the run starts)\n"
+	"  --kernel FILE      direct boot, no BIOS code runs: a Linux bzImage\n"
+	"                     (boot protocol 2.06+), or a multiboot/ELF kernel;\n"
+	"                     needs --cpu 386 or later (Linux 686: pentium2)\n"
+	"  --initrd FILE      initial ramdisk (multiboot: module 0)\n"
+	"  --append TEXT      kernel command line, e.g. \"console=ttyS0\"\n"
 	"\n"
 	"Drives (raw images; the guest's writes go to a temporary overlay):\n"
 	"  --fda IMG, --fdb IMG   floppy A:/B: (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
@@ -72,6 +77,7 @@ enum {
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 	OPT_RECORD, OPT_CHECKPOINT_MS,
+	OPT_KERNEL, OPT_INITRD, OPT_APPEND,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
 };
 
@@ -95,6 +101,9 @@ static const struct option run_options[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "checkpoint-ms", required_argument, NULL, OPT_CHECKPOINT_MS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "fda", required_argument, NULL, OPT_FDA },
 	{ "fdb", required_argument, NULL, OPT_FDB },
 	{ "hda", required_argument, NULL, OPT_HDA },
@@ -197,6 +206,15 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case OPT_UNTIL_SERIAL:
 			cfg.until_serial = optarg;
+			break;
+		case OPT_KERNEL:
+			cfg.kernel = optarg;
+			break;
+		case OPT_INITRD:
+			cfg.initrd = optarg;
+			break;
+		case OPT_APPEND:
+			cfg.append = optarg;
 			break;
 		case OPT_RTC:
 			if (cli_parse_datetime(optarg, &cfg.rtc_start))
