@@ -12,6 +12,7 @@
 #include "cpu/cpu.h"
 #include "traces/commands.h"
 #include "traces/record.h"
+#include "ui/screen.h"
 
 static const char usage_main[] =
 	"Usage: lucid <command> [options]\n"
@@ -39,21 +40,13 @@ static const char usage_run[] =
 	"  --demo             boot the built-in demo machine and describe it\n"
 	"  --rtc TIME         RTC at power-on, UTC, e.g. 1994-06-01T12:00:00\n"
 	"                     (default: the host's time when the run starts)\n"
-	"  --kernel FILE      direct boot, no BIOS code runs: a Linux bzImage\n"
-	"                     (boot protocol 2.06+), or a multiboot/ELF kernel;\n"
-	"                     needs --cpu 386 or later (Linux 686: pentium2)\n"
-	"  --initrd FILE      initial ramdisk (multiboot: module 0)\n"
-	"  --append TEXT      kernel command line, e.g. \"console=ttyS0\"\n"
-	"\n"
-	"Drives (raw images; the guest's writes go to a temporary overlay):\n"
-	"  --fda IMG, --fdb IMG   floppy A:/B: (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
-	"  --hda IMG, --hdb IMG   IDE hard disks, primary master/slave\n"
-	"  --cdrom ISO        ATAPI CD-ROM, secondary master\n"
-	"  --persist          write the guest's changes into the images\n"
-	"                     Boot order: a, c, d with --fda; else c, d, a\n"
 	"\n"
 	"Output and ending:\n"
 	"  --serial TARGET    COM1: stdio, file:PATH, tcp:127.0.0.1:PORT, none\n"
+	"  --display none     no window (the default until the SDL window lands)\n"
+	"  --screen-text      print the text screen as UTF-8 when the run ends\n"
+	"  --screenshot-on-exit PNG   write the last frame to a PNG file\n"
+	"  --vga std|none     PCI VGA with SeaBIOS's VGA BIOS (default), or none\n"
 	"                     (default none)\n"
 	"  --until-serial TEXT     stop with exit 0 once COM1 prints TEXT\n"
 	"  --debugcon TARGET  debug console port 0x402: stdio or a file path\n"
@@ -77,8 +70,7 @@ enum {
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 	OPT_RECORD, OPT_CHECKPOINT_MS,
-	OPT_KERNEL, OPT_INITRD, OPT_APPEND,
-	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
+	OPT_DISPLAY, OPT_SCREEN_TEXT, OPT_SCREENSHOT, OPT_VGA,
 };
 
 static const struct option run_options[] = {
@@ -101,15 +93,10 @@ static const struct option run_options[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "checkpoint-ms", required_argument, NULL, OPT_CHECKPOINT_MS },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "append", required_argument, NULL, OPT_APPEND },
-	{ "fda", required_argument, NULL, OPT_FDA },
-	{ "fdb", required_argument, NULL, OPT_FDB },
-	{ "hda", required_argument, NULL, OPT_HDA },
-	{ "hdb", required_argument, NULL, OPT_HDB },
-	{ "cdrom", required_argument, NULL, OPT_CDROM },
-	{ "persist", no_argument, NULL, OPT_PERSIST },
+	{ "display", required_argument, NULL, OPT_DISPLAY },
+	{ "screen-text", no_argument, NULL, OPT_SCREEN_TEXT },
+	{ "screenshot-on-exit", required_argument, NULL, OPT_SCREENSHOT },
+	{ "vga", required_argument, NULL, OPT_VGA },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -129,6 +116,8 @@ static int cmd_run(int argc, char **argv)
 	const char *record = NULL;
 	unsigned checkpoint_ms = RECORD_DEFAULT_CHECKPOINT_MS;
 	int opt;
+	bool screen_text = false;
+	const char *screenshot = NULL;
 
 	cfg.cpu = cpu_model_find("286");
 	opterr = 0;
@@ -207,38 +196,29 @@ static int cmd_run(int argc, char **argv)
 		case OPT_UNTIL_SERIAL:
 			cfg.until_serial = optarg;
 			break;
-		case OPT_KERNEL:
-			cfg.kernel = optarg;
-			break;
-		case OPT_INITRD:
-			cfg.initrd = optarg;
-			break;
-		case OPT_APPEND:
-			cfg.append = optarg;
-			break;
 		case OPT_RTC:
 			if (cli_parse_datetime(optarg, &cfg.rtc_start))
 				return fail("--rtc %s: want a UTC time such as 1994-06-01T12:00:00",
 					    optarg);
 			rtc_set = true;
 			break;
-		case OPT_FDA:
-			cfg.fda = optarg;
+		case OPT_DISPLAY:
+			if (!strcmp(optarg, "sdl"))
+				return fail("--display %s: the SDL window arrives with its issue; use --display none",
+					    optarg);
+			if (strcmp(optarg, "none"))
+				return fail("--display %s: want none", optarg);
 			break;
-		case OPT_FDB:
-			cfg.fdb = optarg;
+		case OPT_SCREEN_TEXT:
+			screen_text = true;
 			break;
-		case OPT_HDA:
-			cfg.hda = optarg;
+		case OPT_SCREENSHOT:
+			screenshot = optarg;
 			break;
-		case OPT_HDB:
-			cfg.hdb = optarg;
-			break;
-		case OPT_CDROM:
-			cfg.cdrom = optarg;
-			break;
-		case OPT_PERSIST:
-			cfg.persist = true;
+		case OPT_VGA:
+			if (strcmp(optarg, "std") && strcmp(optarg, "none"))
+				return fail("--vga %s: want std or none", optarg);
+			cfg.vga = optarg;
 			break;
 		case 'h':
 			fputs(usage_run, stdout);
@@ -291,6 +271,7 @@ static int cmd_run(int argc, char **argv)
 	int rc = machine_run(&m);
 	fprintf(stderr, "lucid: %s (%.3f ms of guest time)\n", m.exit_reason,
 		clock_now(&m.clock) / 1e6);
+	screen_at_exit(m.vga, screen_text, screenshot);
 	if (record && record_finish(&m, stderr, err, sizeof(err))) {
 		fprintf(stderr, "lucid: %s\n", err);
 		rc = 1;

@@ -110,3 +110,15 @@ int screen_write_png(struct vga *v, const char *path, char *err,
 	free(fb);
 	return rc;
 }
+
+void screen_at_exit(struct vga *v, bool text, const char *png)
+{
+	char err[256];
+
+	if (text && screen_text_dump(v, stdout))
+		fprintf(stderr, "lucid: --screen-text: %s\n",
+			v ? "the screen is in a graphics mode"
+			  : "the machine has no display");
+	if (png && screen_write_png(v, png, err, sizeof(err)))
+		fprintf(stderr, "lucid: --screenshot-on-exit %s\n", err);
+}

@@ -4,6 +4,7 @@
 #ifndef LUCID_UI_SCREEN_H
 #define LUCID_UI_SCREEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,5 +20,9 @@ unsigned screen_cp437_to_unicode(uint8_t ch);
  * -1 with one line in err. */
 int screen_write_png(struct vga *v, const char *path, char *err,
 		     size_t errlen);
+
+/* What --screen-text and --screenshot-on-exit do when a run ends; a failure
+ * is one "lucid:" line on stderr and nothing else. */
+void screen_at_exit(struct vga *v, bool text, const char *png);
 
 #endif
