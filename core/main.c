@@ -40,6 +40,18 @@ static const char usage_run[] =
 	"  --demo             boot the built-in demo machine and describe it\n"
 	"  --rtc TIME         RTC at power-on, UTC, e.g. 1994-06-01T12:00:00\n"
 	"                     (default: the host's time when the run starts)\n"
+	"  --kernel FILE      direct boot, no BIOS code runs: a Linux bzImage\n"
+	"                     (boot protocol 2.06+), or a multiboot/ELF kernel;\n"
+	"                     needs --cpu 386 or later (Linux 686: pentium2)\n"
+	"  --initrd FILE      initial ramdisk (multiboot: module 0)\n"
+	"  --append TEXT      kernel command line, e.g. \"console=ttyS0\"\n"
+	"\n"
+	"Drives (raw images; the guest's writes go to a temporary overlay):\n"
+	"  --fda IMG, --fdb IMG   floppy A:/B: (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
+	"  --hda IMG, --hdb IMG   IDE hard disks, primary master/slave\n"
+	"  --cdrom ISO        ATAPI CD-ROM, secondary master\n"
+	"  --persist          write the guest's changes into the images\n"
+	"                     Boot order: a, c, d with --fda; else c, d, a\n"
 	"\n"
 	"Output and ending:\n"
 	"  --serial TARGET    COM1: stdio, file:PATH, tcp:127.0.0.1:PORT, none\n"
@@ -71,6 +83,8 @@ enum {
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 	OPT_RECORD, OPT_CHECKPOINT_MS,
 	OPT_DISPLAY, OPT_SCREEN_TEXT, OPT_SCREENSHOT, OPT_VGA,
+	OPT_KERNEL, OPT_INITRD, OPT_APPEND,
+	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
 };
 
 static const struct option run_options[] = {
@@ -97,6 +111,15 @@ static const struct option run_options[] = {
 	{ "screen-text", no_argument, NULL, OPT_SCREEN_TEXT },
 	{ "screenshot-on-exit", required_argument, NULL, OPT_SCREENSHOT },
 	{ "vga", required_argument, NULL, OPT_VGA },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "fda", required_argument, NULL, OPT_FDA },
+	{ "fdb", required_argument, NULL, OPT_FDB },
+	{ "hda", required_argument, NULL, OPT_HDA },
+	{ "hdb", required_argument, NULL, OPT_HDB },
+	{ "cdrom", required_argument, NULL, OPT_CDROM },
+	{ "persist", no_argument, NULL, OPT_PERSIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -196,11 +219,38 @@ static int cmd_run(int argc, char **argv)
 		case OPT_UNTIL_SERIAL:
 			cfg.until_serial = optarg;
 			break;
+		case OPT_KERNEL:
+			cfg.kernel = optarg;
+			break;
+		case OPT_INITRD:
+			cfg.initrd = optarg;
+			break;
+		case OPT_APPEND:
+			cfg.append = optarg;
+			break;
 		case OPT_RTC:
 			if (cli_parse_datetime(optarg, &cfg.rtc_start))
 				return fail("--rtc %s: want a UTC time such as 1994-06-01T12:00:00",
 					    optarg);
 			rtc_set = true;
+			break;
+		case OPT_FDA:
+			cfg.fda = optarg;
+			break;
+		case OPT_FDB:
+			cfg.fdb = optarg;
+			break;
+		case OPT_HDA:
+			cfg.hda = optarg;
+			break;
+		case OPT_HDB:
+			cfg.hdb = optarg;
+			break;
+		case OPT_CDROM:
+			cfg.cdrom = optarg;
+			break;
+		case OPT_PERSIST:
+			cfg.persist = true;
 			break;
 		case OPT_DISPLAY:
 			if (!strcmp(optarg, "sdl"))
