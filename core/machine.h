@@ -35,6 +35,7 @@ struct fdc;
 struct cmos_pc_info;
 struct vga;
 struct script;
+struct boot_image;
 struct record;
 struct replay;
 
@@ -57,6 +58,7 @@ struct machine_config {
 	const char *log_spec;
 	const char *loadvm;     /* snapshot to restore before running */
 	const char *savevm;     /* snapshot to write when the run ends */
+	const char *kernel, *initrd, *append; /* direct boot (core/linuxboot.c) */
 	const char *fda, *fdb, *hda, *hdb, *cdrom; /* disk images */
 	bool persist;           /* guest writes reach the images */
 	const char *vga;        /* "std" (default: PCI stdvga + VBE) or "none" */
@@ -106,6 +108,10 @@ struct machine {
 	struct piix_ide *piix_ide;
 	struct piix_pm *piix_pm;
 	struct fw_cfg *fw_cfg;
+	/* ACPI tables for a direct boot, set by the ACPI builder: the RSDP's
+	 * address and the RAM range the tables use (0: none). */
+	uint32_t acpi_rsdp, acpi_base, acpi_size;
+	struct boot_image *boot; /* --kernel: put into RAM at every reset */
 	struct fdc *fdc;
 	struct ide *ide;
 	struct disk *disk[5];   /* fda, fdb, hda, hdb, cdrom (core/pc_storage.c) */
