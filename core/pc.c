@@ -2,6 +2,7 @@
  * are created, and how host input reaches them at sync points. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "devices/vga.h"
 #include "mmu/mem.h"
 #include "devices/ps2.h"
+#include "ui/screen.h"
 #include "ui/script.h"
 #include "traces/record.h"
 #include "traces/replay.h"
@@ -72,6 +74,33 @@ static void pc_script_free(void *opaque)
 	m->script = NULL;
 }
 
+/* wait-text: the text screen as the user would read it (UTF-8). */
+static bool pc_script_screen_has(void *opaque, const char *text)
+{
+	struct machine *m = opaque;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (!screen_text_dump(m->vga, f)) {
+		fflush(f);
+		found = buf && strstr(buf, text);
+	}
+	fclose(f);
+	free(buf);
+	return found;
+}
+
+static int pc_script_screenshot(void *opaque, const char *path, char *err,
+				size_t errlen)
+{
+	struct machine *m = opaque;
+	return screen_write_png(m->vga, path, err, errlen);
+}
+
 static int pc_build_script(struct machine *m, char *err, size_t errlen)
 {
 	if (!m->cfg.input)
@@ -83,6 +112,8 @@ static int pc_build_script(struct machine *m, char *err, size_t errlen)
 	m->script->hooks = (struct script_hooks){
 		.opaque = m,
 		.key = pc_script_key,
+		.screen_has = m->vga ? pc_script_screen_has : NULL,
+		.screenshot = m->vga ? pc_script_screenshot : NULL,
 	};
 	return script_check(m->script, err, errlen);
 }
