@@ -105,9 +105,10 @@ uint32_t cpu_vrd(struct cpu *c, uint32_t lin, unsigned sz, bool user)
 		cpu_translate(c, lin, acc, false, &pa);
 		return phys_rd(c->mem, pa, sz);
 	}
-	/* Crossing a page: both translations before any access. */
+	/* Crossing a page: both translations before any access (CR2 is the
+	 * second page's first byte if that one faults). */
 	cpu_translate(c, lin, acc, false, &pa);
-	cpu_translate(c, lin + sz - 1, acc, false, &pa2);
+	cpu_translate(c, (lin + sz - 1) & ~0xfffu, acc, false, &pa2);
 	for (unsigned k = 0; k < sz; k++) {
 		uint32_t l = lin + k;
 		uint32_t p = ((l ^ lin) & ~0xfffu) ? (pa2 & ~0xfffu) | (l & 0xfff)
@@ -132,7 +133,7 @@ void cpu_vwr(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v, bool user)
 		return;
 	}
 	cpu_translate(c, lin, acc, false, &pa);
-	cpu_translate(c, lin + sz - 1, acc, false, &pa2);
+	cpu_translate(c, (lin + sz - 1) & ~0xfffu, acc, false, &pa2);
 	for (unsigned k = 0; k < sz; k++) {
 		uint32_t l = lin + k;
 		uint32_t p = ((l ^ lin) & ~0xfffu) ? (pa2 & ~0xfffu) | (l & 0xfff)
