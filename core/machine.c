@@ -9,6 +9,7 @@
 
 #include "accel/backend.h"
 #include "core/bus.h"
+#include "core/linuxboot.h"
 #include "core/util.h"
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
@@ -170,6 +171,8 @@ int machine_create(struct machine *m, const struct machine_config *cfg,
 	state_add(&m->state, "clock", clock_fields, &m->clock);
 	state_add_hooked(&m->state, "mem", mem_fields, m->mem, NULL,
 			 machine_mem_post_load, m->mem);
+	if (boot_setup(m, err, errlen))
+		goto fail;
 	machine_reset(m);
 	if (cfg->loadvm && state_load_file(&m->state, cfg->loadvm, err, errlen))
 		goto fail;
@@ -214,6 +217,7 @@ void machine_destroy(struct machine *m)
 	}
 	if (m->backend_priv)
 		m->backend->destroy(m->backend_priv);
+	boot_release(m);
 	debugcon_destroy(m->debugcon);
 	state_destroy(&m->state);
 	mem_destroy(m->mem);
@@ -230,6 +234,7 @@ void machine_reset(struct machine *m)
 		if (m->dev[i].reset)
 			m->dev[i].reset(m->dev[i].opaque);
 	m->backend->reset(m->backend_priv);
+	boot_apply(m); /* direct boot: kernel, parameters, entry state */
 }
 
 void machine_request_exit(struct machine *m, int code, const char *fmt, ...)
