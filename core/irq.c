@@ -1,4 +1,5 @@
-/* core/irq.c: interrupt request lines between devices and the controller. */
+/* core/irq.c: interrupt request lines between devices, the controllers and
+ * the CPU. */
 #include "core/irq.h"
 
 #include <string.h>
@@ -14,6 +15,25 @@ void irq_set_sink(struct irq *q, irq_sink_fn fn, void *opaque)
 	q->sink_opaque = opaque;
 }
 
+int irq_add_listener(struct irq *q, irq_sink_fn fn, void *opaque)
+{
+	if (q->nlisteners == IRQ_MAX_LISTENERS)
+		return -1;
+	q->listener[q->nlisteners++] = (struct irq_listener){ fn, opaque };
+	return 0;
+}
+
+void irq_remove_listener(struct irq *q, void *opaque)
+{
+	for (unsigned i = 0; i < q->nlisteners; i++)
+		if (q->listener[i].opaque == opaque) {
+			memmove(&q->listener[i], &q->listener[i + 1],
+				(q->nlisteners - i - 1) * sizeof(q->listener[0]));
+			q->nlisteners--;
+			return;
+		}
+}
+
 void irq_set(struct irq *q, unsigned line, bool level)
 {
 	if (line >= IRQ_NLINES)
@@ -21,6 +41,8 @@ void irq_set(struct irq *q, unsigned line, bool level)
 	q->level[line] = level;
 	if (q->sink)
 		q->sink(q->sink_opaque, line, level);
+	for (unsigned i = 0; i < q->nlisteners; i++)
+		q->listener[i].fn(q->listener[i].opaque, line, level);
 }
 
 void irq_pulse(struct irq *q, unsigned line)
@@ -31,7 +53,11 @@ void irq_pulse(struct irq *q, unsigned line)
 
 void irq_set_intr(struct irq *q, bool asserted)
 {
-	q->intr = asserted;
+	q->ext_intr = asserted;
+	if (q->local_ext)
+		q->local_ext(q->local_opaque, asserted);
+	else
+		q->intr = asserted;
 }
 
 void irq_set_ack(struct irq *q, int (*ack)(void *opaque), void *opaque)
@@ -40,9 +66,54 @@ void irq_set_ack(struct irq *q, int (*ack)(void *opaque), void *opaque)
 	q->ack_opaque = opaque;
 }
 
+int irq_ext_acknowledge(struct irq *q)
+{
+	return q->ack ? q->ack(q->ack_opaque) : -1;
+}
+
+void irq_set_local(struct irq *q, void (*ext)(void *opaque, bool asserted),
+		   void (*nmi)(void *opaque), int (*ack)(void *opaque),
+		   void *opaque)
+{
+	q->local_ext = ext;
+	q->local_nmi = nmi;
+	q->local_ack = ack;
+	q->local_opaque = opaque;
+	if (!ext)
+		q->intr = q->ext_intr; /* the 8259 drives the CPU again */
+}
+
+void irq_set_cpu_intr(struct irq *q, bool asserted)
+{
+	q->intr = asserted;
+}
+
+void irq_set_nmi_handler(struct irq *q, void (*fn)(void *opaque),
+			 void *opaque)
+{
+	q->nmi = fn;
+	q->nmi_opaque = opaque;
+}
+
+void irq_cpu_nmi(struct irq *q)
+{
+	if (q->nmi)
+		q->nmi(q->nmi_opaque);
+}
+
+void irq_nmi(struct irq *q)
+{
+	if (q->local_nmi)
+		q->local_nmi(q->local_opaque);
+	else
+		irq_cpu_nmi(q);
+}
+
 int irq_acknowledge(struct irq *q)
 {
-	if (!q->intr || !q->ack)
+	if (!q->intr)
 		return -1;
-	return q->ack(q->ack_opaque);
+	if (q->local_ack)
+		return q->local_ack(q->local_opaque);
+	return irq_ext_acknowledge(q);
 }
