@@ -158,8 +158,8 @@ void boot_add_gdt(struct boot_image *img)
 
 void boot_entry_state(const struct boot_image *img, struct cpu_state *s)
 {
-	const struct cpu_segment code = { 0, 0xffffffffu, BOOT_CS, 0xc09b };
-	const struct cpu_segment data = { 0, 0xffffffffu, BOOT_DS, 0xc093 };
+	const struct cpu_segment code = { 0, 0xffffffffu, BOOT_CS, 0x0c9b };
+	const struct cpu_segment data = { 0, 0xffffffffu, BOOT_DS, 0x0c93 };
 
 	memset(s->gpr, 0, sizeof(s->gpr));
 	s->gpr[REG_AX] = img->eax;
