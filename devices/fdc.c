@@ -500,7 +500,23 @@ static void fdc_write(void *opaque, uint64_t off, uint32_t val, unsigned size)
 	}
 }
 
+/* 0x3F7 is its own range (0x3F6 is IDE's), so its offset is 0 there. */
+static uint32_t fdc_dir_read(void *opaque, uint64_t off, unsigned size)
+{
+	return fdc_read(opaque, 7, size);
+}
+
+static void fdc_ccr_write(void *opaque, uint64_t off, uint32_t val,
+			  unsigned size)
+{
+	fdc_write(opaque, 7, val, size);
+}
+
 static const struct io_ops fdc_ops = { .read = fdc_read, .write = fdc_write };
+static const struct io_ops fdc_dir_ops = {
+	.read = fdc_dir_read,
+	.write = fdc_ccr_write,
+};
 
 /* --- machine glue -------------------------------------------------------- */
 
@@ -561,7 +577,7 @@ struct fdc *fdc_create(struct machine *m, unsigned ndrives)
 		f->drive[i].g.present = 1;
 	/* 0x3F6 is the IDE alternate status: two ranges. */
 	if (bus_map_ports(m->bus, FDC_BASE, 6, &fdc_ops, f, "fdc") ||
-	    bus_map_ports(m->bus, FDC_BASE + 7, 1, &fdc_ops, f, "fdc-dir")) {
+	    bus_map_ports(m->bus, FDC_BASE + 7, 1, &fdc_dir_ops, f, "fdc-dir")) {
 		free(f);
 		return NULL;
 	}
