@@ -1,13 +1,25 @@
 /* cpu/control.c: jumps, calls, returns, loops, INT/INTO/IRET, BOUND.
  *
  * Real-mode transfers: a far target loads CS as selector << 4. IP
- * arithmetic wraps at the code size (c->ip_mask).
+ * arithmetic wraps at the operand size; near targets obey the CS limit.
  */
 #include "cpu/interp.h"
 
-static inline void jump_rel(struct cpu *c, uint32_t rel)
+/* Near transfers: a 16-bit operand size truncates EIP to 16 bits; a
+ * target past the CS limit is #GP(0) at the branch (never on the 8086 and
+ * 286, whose targets cannot exceed their 64 KiB limit). */
+static inline void jump_near(struct cpu *c, unsigned osize, uint32_t t)
 {
-	c->s.rip = ((uint32_t)c->s.rip + rel) & c->ip_mask;
+	if (osize == 2)
+		t &= 0xffff;
+	if (unlikely(t > c->s.seg[SEG_CS].limit))
+		cpu_fault_err(c, EXC_GP, 0);
+	c->s.rip = t;
+}
+
+static inline void jump_rel(struct cpu *c, const struct insn *i)
+{
+	jump_near(c, i->osize, (uint32_t)c->s.rip + i->imm);
 	add_cycles(c, c->q->cyc->taken);
 }
 
@@ -26,12 +38,12 @@ static inline void jump_far(struct cpu *c, uint16_t sel, uint32_t off)
 void op_jcc(struct cpu *c, const struct insn *i)
 {
 	if (cpu_cond(c, i->op & 15))
-		jump_rel(c, i->imm);
+		jump_rel(c, i);
 }
 
 void op_jmp_rel(struct cpu *c, const struct insn *i)
 {
-	c->s.rip = ((uint32_t)c->s.rip + i->imm) & c->ip_mask;
+	jump_near(c, i->osize, (uint32_t)c->s.rip + i->imm);
 }
 
 void op_jmp_far(struct cpu *c, const struct insn *i)
@@ -45,8 +57,10 @@ void op_jmp_far(struct cpu *c, const struct insn *i)
 
 void op_call_rel(struct cpu *c, const struct insn *i)
 {
-	pushsz(c, i->osize, (uint32_t)c->s.rip);
-	c->s.rip = ((uint32_t)c->s.rip + i->imm) & c->ip_mask;
+	uint32_t ret = (uint32_t)c->s.rip;
+
+	jump_near(c, i->osize, ret + i->imm);
+	pushsz(c, i->osize, ret);
 }
 
 void op_call_far(struct cpu *c, const struct insn *i)
@@ -68,7 +82,7 @@ void op_ret(struct cpu *c, const struct insn *i)
 	uint32_t sp = ((uint32_t)c->s.gpr[REG_SP] + (i->imm & 0xffff)) & m;
 
 	c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~(uint64_t)m) | sp;
-	c->s.rip = ip & c->ip_mask;
+	jump_near(c, i->osize, ip);
 }
 
 /* CA/CB (and the 8086's C8/C9 aliases). */
@@ -94,20 +108,20 @@ void op_loop(struct cpu *c, const struct insn *i)
 	uint32_t cx = ((uint32_t)c->s.gpr[REG_CX] - 1) & m;
 	bool go = cx != 0;
 
-	c->s.gpr[REG_CX] = (c->s.gpr[REG_CX] & ~(uint64_t)m) | cx;
 	if (go && i->op != 0xe2) {
 		bool zf = cpu_arith_flags(c) & FLAG_ZF;
 		go = (i->op == 0xe1) ? zf : !zf;
 	}
 	if (go)
-		jump_rel(c, i->imm);
+		jump_rel(c, i); /* a #GP here leaves CX as it was */
+	c->s.gpr[REG_CX] = (c->s.gpr[REG_CX] & ~(uint64_t)m) | cx;
 }
 
 void op_jcxz(struct cpu *c, const struct insn *i)
 {
 	uint32_t m = i->asize == 2 ? 0xffff : 0xffffffffu;
 	if (((uint32_t)c->s.gpr[REG_CX] & m) == 0)
-		jump_rel(c, i->imm);
+		jump_rel(c, i);
 }
 
 void op_int3(struct cpu *c, const struct insn *i)
@@ -144,14 +158,16 @@ void op_iret(struct cpu *c, const struct insn *i)
 void op_call_rm(struct cpu *c, const struct insn *i)
 {
 	uint32_t t = rm_get(c, i, i->osize);
-	pushsz(c, i->osize, (uint32_t)c->s.rip);
-	c->s.rip = t & c->ip_mask;
+	uint32_t ret = (uint32_t)c->s.rip;
+
+	jump_near(c, i->osize, t);
+	pushsz(c, i->osize, ret);
 }
 
 /* FF /4 */
 void op_jmp_rm(struct cpu *c, const struct insn *i)
 {
-	c->s.rip = rm_get(c, i, i->osize) & c->ip_mask;
+	jump_near(c, i->osize, rm_get(c, i, i->osize));
 }
 
 /* Far pointer at the memory operand (offset, then selector). With a

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu/fpu.h"
+#include "cpu/ident.h"
 #include "cpu/pm.h"
 #include "mmu/paging.h"
 
@@ -74,6 +75,7 @@ void cpu_reset(struct cpu *c)
 	s->dr[6] = 0xffff0ff0u;
 	s->dr[7] = 0x400;
 	fpu_reset(c);
+	cpu_msr_reset(c);
 	c->lf_op = LF_NONE;
 	c->exc_depth = 0;
 	c->exc_ext = false;
@@ -389,6 +391,7 @@ bool cpu_halted(const struct cpu *c)
 void cpu_get_state(struct cpu *c, struct cpu_state *s)
 {
 	c->s.rflags = cpu_flags_read(c);
+	c->s.tsc = cpu_tsc_read(c);
 	*s = c->s;
 }
 
@@ -397,6 +400,7 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *s)
 	c->s = *s;
 	c->lf_op = LF_NONE;
 	c->s.rflags = (s->rflags & c->q->flags_rw) | c->q->flags_one;
+	cpu_tsc_write(c, s->tsc);
 	c->shutdown = false;
 	cpu_mode_sync(c);
 	if (c->mem)

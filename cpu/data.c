@@ -130,6 +130,22 @@ void op_lds(struct cpu *c, const struct insn *i)
 	load_far(c, i, SEG_DS);
 }
 
+/* 0F B2/B4/B5 (386). LSS does not hold off interrupts as MOV SS does. */
+void op_lss(struct cpu *c, const struct insn *i)
+{
+	load_far(c, i, SEG_SS);
+}
+
+void op_lfs(struct cpu *c, const struct insn *i)
+{
+	load_far(c, i, SEG_FS);
+}
+
+void op_lgs(struct cpu *c, const struct insn *i)
+{
+	load_far(c, i, SEG_GS);
+}
+
 void op_xlat(struct cpu *c, const struct insn *i)
 {
 	uint32_t am = i->asize == 2 ? 0xffff : 0xffffffffu;

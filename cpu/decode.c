@@ -151,9 +151,8 @@ const struct opdesc cpu_ops_286_0f[256] = {
 	X8(0xf0, E(op_ud, 0)), X8(0xf8, E(op_ud, 0)),
 };
 
-/* 80386 and later: FS/GS and size prefixes, ARPL, and the protected-mode
- * system instructions. (The 32-bit instruction-set additions extend these
- * tables.) */
+/* 80386 and later: FS/GS and size prefixes, ARPL. Their 0F maps and
+ * groups are in cpu/decode386.c. */
 const struct opdesc cpu_ops_386[256] = {
 	COMMON_OPS,
 	[0x0f] = { NULL, D_TWO, 0 },
@@ -170,33 +169,6 @@ const struct opdesc cpu_ops_386[256] = {
 	[0xc0] = G(GRP_SHIFTIB, B | D_IB), [0xc1] = G(GRP_SHIFTIB, D_IB),
 	[0xc4] = E(op_les, M | D_MEMONLY), [0xc5] = E(op_lds, M | D_MEMONLY),
 	[0xc8] = E(op_enter, D_ENTER), [0xc9] = E(op_leave, 0),
-};
-
-const struct opdesc cpu_ops_386_0f[256] = {
-	[0x00] = G(GRP_0F00, 0), [0x01] = G(GRP_0F01, 0),
-	[0x02] = E(op_lar, M), [0x03] = E(op_lsl, M),
-	[0x04] = E(op_ud, 0), [0x05] = E(op_ud, 0),
-	[0x06] = E(op_clts, 0), [0x07] = E(op_ud, 0),
-	X8(0x08, E(op_ud, 0)),
-	X8(0x10, E(op_ud, 0)), X8(0x18, E(op_ud, 0)),
-	[0x20] = E(op_mov_r_cr, M), [0x21] = E(op_mov_r_dr, M),
-	[0x22] = E(op_mov_cr_r, M), [0x23] = E(op_mov_dr_r, M),
-	[0x24] = E(op_ud, 0), [0x25] = E(op_ud, 0),
-	[0x26] = E(op_ud, 0), [0x27] = E(op_ud, 0),
-	X8(0x28, E(op_ud, 0)),
-	X8(0x30, E(op_ud, 0)), X8(0x38, E(op_ud, 0)),
-	X8(0x40, E(op_ud, 0)), X8(0x48, E(op_ud, 0)),
-	X8(0x50, E(op_ud, 0)), X8(0x58, E(op_ud, 0)),
-	X8(0x60, E(op_ud, 0)), X8(0x68, E(op_ud, 0)),
-	X8(0x70, E(op_ud, 0)), X8(0x78, E(op_ud, 0)),
-	X8(0x80, E(op_ud, 0)), X8(0x88, E(op_ud, 0)),
-	X8(0x90, E(op_ud, 0)), X8(0x98, E(op_ud, 0)),
-	X8(0xa0, E(op_ud, 0)), X8(0xa8, E(op_ud, 0)),
-	X8(0xb0, E(op_ud, 0)), X8(0xb8, E(op_ud, 0)),
-	X8(0xc0, E(op_ud, 0)), X8(0xc8, E(op_ud, 0)),
-	X8(0xd0, E(op_ud, 0)), X8(0xd8, E(op_ud, 0)),
-	X8(0xe0, E(op_ud, 0)), X8(0xe8, E(op_ud, 0)),
-	X8(0xf0, E(op_ud, 0)), X8(0xf8, E(op_ud, 0)),
 };
 
 #define GALL(fn_, f_) { E(fn_, f_), E(fn_, f_), E(fn_, f_), E(fn_, f_),      \
@@ -258,35 +230,6 @@ const struct opdesc cpu_grp_286[CPU_NGRP][8] = {
 		       E(op_lgdt, D_MEMONLY), E(op_lidt, D_MEMONLY),
 		       E(op_smsw, 0), E(op_ud, 0), E(op_lmsw, 0),
 		       E(op_ud, 0) },
-};
-
-const struct opdesc cpu_grp_386[CPU_NGRP][8] = {
-	[GRP_ALU] = GALL(op_alu_rm_imm, 0),
-	[GRP_SHIFT1] = GALL(op_shift, 0),
-	[GRP_SHIFTCL] = GALL(op_shift, 0),
-	[GRP_SHIFTIB] = GALL(op_shift, 0),
-	[GRP_F6] = { E(op_test_rm_imm, D_IB), E(op_test_rm_imm, D_IB),
-		     E(op_not, 0), E(op_neg, 0), E(op_mul, 0),
-		     E(op_imul1, 0), E(op_div, 0), E(op_idiv, 0) },
-	[GRP_F7] = { E(op_test_rm_imm, D_IV), E(op_test_rm_imm, D_IV),
-		     E(op_not, 0), E(op_neg, 0), E(op_mul, 0),
-		     E(op_imul1, 0), E(op_div, 0), E(op_idiv, 0) },
-	[GRP_FE] = { E(op_inc_rm, 0), E(op_dec_rm, 0), E(op_ud, 0),
-		     E(op_ud, 0), E(op_ud, 0), E(op_ud, 0), E(op_ud, 0),
-		     E(op_ud, 0) },
-	[GRP_FF] = { E(op_inc_rm, 0), E(op_dec_rm, 0), E(op_call_rm, 0),
-		     E(op_callf_m, D_MEMONLY), E(op_jmp_rm, 0),
-		     E(op_jmpf_m, D_MEMONLY), E(op_push_rm, 0), E(op_ud, 0) },
-	[GRP_8F] = { E(op_pop_rm, 0), UD7 },
-	[GRP_C6] = { E(op_mov_rm_imm, 0), UD7 },
-	[GRP_C7] = { E(op_mov_rm_imm, 0), UD7 },
-	[GRP_0F00] = { E(op_sldt, 0), E(op_str, 0), E(op_lldt, 0),
-		       E(op_ltr, 0), E(op_verr, 0), E(op_verw, 0),
-		       E(op_ud, 0), E(op_ud, 0) },
-	[GRP_0F01] = { E(op_sgdt, D_MEMONLY), E(op_sidt, D_MEMONLY),
-		       E(op_lgdt, D_MEMONLY), E(op_lidt, D_MEMONLY),
-		       E(op_smsw, 0), E(op_ud, 0), E(op_lmsw, 0),
-		       E(op_invlpg, 0) },
 };
 
 /* 16-bit ModR/M: base and index registers per rm. */

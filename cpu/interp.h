@@ -25,6 +25,7 @@
 
 struct cpu;
 struct insn;
+struct cpu_ident;
 typedef void (*insn_fn)(struct cpu *c, const struct insn *i);
 
 #define REG_NONE 0xff
@@ -97,7 +98,7 @@ enum { PFX_SEG_ES, PFX_SEG_CS, PFX_SEG_SS, PFX_SEG_DS, PFX_SEG_FS,
 /* Groups (one table of 8 entries each per model). */
 enum { GRP_ALU, GRP_SHIFT1, GRP_SHIFTCL, GRP_SHIFTIB, GRP_F6, GRP_F7,
        GRP_FE, GRP_FF, GRP_8F, GRP_C6, GRP_C7, GRP_0F00, GRP_0F01,
-       CPU_NGRP };
+       GRP_0FBA, GRP_0FC7, CPU_NGRP };
 
 /* Per-model cycle costs: register form and memory form (EA added on the
  * 8086), per opcode and per group member. */
@@ -144,6 +145,7 @@ struct cpu_quirks {
 	uint32_t cr4_rw;      /* CR4 bits the model has (0: no CR4, #UD) */
 	uint32_t flags_one;   /* flag bits that read as 1 */
 	uint32_t flags_rw;    /* flag bits POPF/IRET may change */
+	const struct cpu_ident *ident; /* CPUID/MSRs (NULL: none) */
 	const struct opdesc *ops1;
 	const struct opdesc *ops2;
 	const struct opdesc (*grp)[8];
@@ -212,6 +214,9 @@ struct cpu {
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
 	struct tlb_entry tlb[4][TLB_SIZE];
+
+	/* Pentium and later (msr.c): TSC = virtual cycles + tsc_offset. */
+	uint64_t tsc_offset;
 };
 
 /* --- decode (decode.c) ------------------------------------------------- */
@@ -314,6 +319,13 @@ H(op_lgdt); H(op_lidt); H(op_clts); H(op_ud_real); H(op_gp);
 H(op_mov_r_cr); H(op_mov_cr_r); H(op_mov_r_dr); H(op_mov_dr_r);
 H(op_sldt); H(op_str); H(op_lldt); H(op_ltr); H(op_verr); H(op_verw);
 H(op_lar); H(op_lsl); H(op_arpl); H(op_invlpg);
+/* 386+ integer additions: movx.c, bits.c, atomic.c, shift.c, muldiv.c,
+ * data.c, system.c; cpuid.c, msr.c, sysenter.c (Pentium, P6) */
+H(op_movzx); H(op_movsx); H(op_setcc); H(op_cmov); H(op_bt); H(op_bsf);
+H(op_bsr); H(op_bswap); H(op_shld); H(op_shrd); H(op_imul_r_rm);
+H(op_xadd); H(op_cmpxchg); H(op_cmpxchg8b); H(op_lss); H(op_lfs);
+H(op_lgs); H(op_invd); H(op_cpuid); H(op_rdtsc); H(op_rdmsr); H(op_wrmsr);
+H(op_rdpmc); H(op_sysenter); H(op_sysexit);
 #undef H
 
 /* --- registers ----------------------------------------------------------- */

@@ -18,6 +18,15 @@ extern const struct opdesc cpu_grp_286[CPU_NGRP][8];
 extern const struct opdesc cpu_ops_386[256];
 extern const struct opdesc cpu_ops_386_0f[256];
 extern const struct opdesc cpu_grp_386[CPU_NGRP][8];
+/* cpu/decode386.c, cpu/cycles386.c, cpu/cpuid.c */
+extern const struct opdesc cpu_ops_486_0f[256];
+extern const struct opdesc cpu_ops_586_0f[256];
+extern const struct opdesc cpu_ops_686_0f[256];
+extern const struct opdesc cpu_grp_486[CPU_NGRP][8];
+extern const struct opdesc cpu_grp_586[CPU_NGRP][8];
+extern const struct cpu_cycles cpu_cyc_386, cpu_cyc_486, cpu_cyc_586,
+	cpu_cyc_686;
+extern const struct cpu_ident cpu_ident_pentium, cpu_ident_pentium2;
 
 #define C(r_, m_) { r_, m_ }
 #define R8(r_, m_) C(r_, m_), C(r_, m_), C(r_, m_), C(r_, m_),              \
@@ -247,19 +256,20 @@ static const struct cpu_quirks quirks_286 = {
  * (386DX 0303h, 486DX 0402h, Pentium P54C 052Ch, Pentium II Deschutes
  * 0652h), CR0 = 60000010h from the 486 on (CD, NW, ET), 10h on a 386 with
  * its 387. cr0_rw / cr4_rw list the bits each model has; flags_rw grows
- * with RF/VM (386), AC (486), VIF/VIP/ID (Pentium). The 32-bit cycle
- * tables reuse the 286's for now. */
+ * with RF/VM (386), AC (486), VIF/VIP/ID (Pentium). Opcode maps, cycle
+ * tables and CPUID/MSR records per model come from decode386.c,
+ * cycles386.c and cpuid.c. */
 #define QUIRKS_386_COMMON                                                    \
 	.push_sp_new = false, .shift_unmasked = false, .seg_wrap = false,    \
 	.div_ret_next = false, .idiv_no_min = false, .rep_negates = false,   \
 	.ud_invalid = true, .esc_limit = false, .str_fault_late = false,     \
 	.bcd_8086 = false, .max_len = 15, .idt_limit = true, .nsreg = 6,     \
 	.dt_fill = 0, .reset_cs = 0xf000, .reset_base = 0xffff0000u,         \
-	.reset_ip = 0xfff0, .flags_one = 0x0002, .ops1 = cpu_ops_386,        \
-	.ops2 = cpu_ops_386_0f, .grp = cpu_grp_386, .cyc = &cyc_286
+	.reset_ip = 0xfff0, .flags_one = 0x0002, .ops1 = cpu_ops_386
 
 static const struct cpu_quirks quirks_386 = {
 	QUIRKS_386_COMMON,
+	.ops2 = cpu_ops_386_0f, .grp = cpu_grp_386, .cyc = &cpu_cyc_386,
 	.cls = CLS_386,
 	.reset_cr0 = 0x00000010,
 	.reset_edx = 0x0303,
@@ -270,6 +280,7 @@ static const struct cpu_quirks quirks_386 = {
 
 static const struct cpu_quirks quirks_486 = {
 	QUIRKS_386_COMMON,
+	.ops2 = cpu_ops_486_0f, .grp = cpu_grp_486, .cyc = &cpu_cyc_486,
 	.cls = CLS_486,
 	.reset_cr0 = 0x60000010,
 	.reset_edx = 0x0402,
@@ -281,6 +292,8 @@ static const struct cpu_quirks quirks_486 = {
 /* CR4: TSD, DE, PSE, MCE (no VME/PVI: V86 without extensions). */
 static const struct cpu_quirks quirks_pentium = {
 	QUIRKS_386_COMMON,
+	.ops2 = cpu_ops_586_0f, .grp = cpu_grp_586, .cyc = &cpu_cyc_586,
+	.ident = &cpu_ident_pentium,
 	.cls = CLS_586,
 	.reset_cr0 = 0x60000010,
 	.reset_edx = 0x052c,
@@ -292,6 +305,8 @@ static const struct cpu_quirks quirks_pentium = {
 /* + PGE, PCE (PAE is not implemented yet). */
 static const struct cpu_quirks quirks_pentium2 = {
 	QUIRKS_386_COMMON,
+	.ops2 = cpu_ops_686_0f, .grp = cpu_grp_586, .cyc = &cpu_cyc_686,
+	.ident = &cpu_ident_pentium2,
 	.cls = CLS_686,
 	.reset_cr0 = 0x60000010,
 	.reset_edx = 0x0652,

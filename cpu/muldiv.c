@@ -139,3 +139,14 @@ void op_idiv(struct cpu *c, const struct insn *i)
 		  (uint32_t)r & size_mask(sz));
 	flags_set_arith(c, szp_flags((uint32_t)q, sz), FLAGS_ARITH);
 }
+
+/* 0F AF: reg = reg * r/m (truncated; CF = OF = the product did not fit). */
+void op_imul_r_rm(struct cpu *c, const struct insn *i)
+{
+	unsigned sz = i->size;
+	int64_t p = sext(reg_get(c, i->reg, sz), sz) * sext(rm_get(c, i, sz), sz);
+	uint32_t r = (uint32_t)p & size_mask(sz);
+
+	reg_set(c, i->reg, sz, r);
+	mul_flags(c, sz, (uint64_t)p, sext(r, sz) != p);
+}

@@ -135,3 +135,55 @@ void op_setmo(struct cpu *c, const struct insn *i)
 	flags_set_arith(c, szp_flags(m, sz), FLAGS_ARITH);
 	rm_set(c, i, sz, m);
 }
+
+/* 0F A4/A5 SHLD, 0F AC/AD SHRD: shift dst, filling from src; count mod
+ * 32, 0 changes nothing. A 16-bit count above 16 is undefined; like the
+ * chips, shift through dst:src:dst. CF is the last bit out, OF (defined
+ * for 1) whether the sign changed. */
+static void shift_double(struct cpu *c, const struct insn *i, bool left)
+{
+	unsigned sz = i->size, bits = sz * 8;
+	unsigned n = ((i->op & 1) ? (uint8_t)c->s.gpr[REG_CX] : i->imm) & 31;
+	uint32_t m = size_mask(sz), ea = 0, a, src = reg_get(c, i->reg, sz);
+	uint32_t r, cf, of;
+	uint64_t x;
+
+	if (i->mod == 3) {
+		a = reg_get(c, i->rm, sz);
+	} else {
+		ea = insn_ea(c, i);
+		a = rdsz(c, i->seg, ea, sz);
+	}
+	if (n == 0)
+		return;
+	if (left) {
+		/* dst in the top bits: 32: dst:src, 16: dst:src:dst. */
+		x = bits == 32 ? (uint64_t)a << 32 | src
+			       : (uint64_t)a << 32 | (uint64_t)src << 16 | a;
+		r = (uint32_t)((x << n) >> 32) & m;
+		cf = (uint32_t)(x >> ((bits == 32 ? 64 : 48) - n)) & 1;
+	} else {
+		/* dst in the low bits: 32: src:dst, 16: dst:src:dst. */
+		x = bits == 32 ? (uint64_t)src << 32 | a
+			       : (uint64_t)a << 32 | (uint64_t)src << 16 | a;
+		r = (uint32_t)(x >> n) & m;
+		cf = (uint32_t)(x >> (n - 1)) & 1;
+	}
+	of = ((r ^ a) >> (bits - 1)) & 1;
+	flags_set_arith(c, szp_flags(r, sz) | cf | (of ? FLAG_OF : 0),
+			FLAGS_ARITH);
+	if (i->mod == 3)
+		reg_set(c, i->rm, sz, r);
+	else
+		wrsz(c, i->seg, ea, sz, r);
+}
+
+void op_shld(struct cpu *c, const struct insn *i)
+{
+	shift_double(c, i, true);
+}
+
+void op_shrd(struct cpu *c, const struct insn *i)
+{
+	shift_double(c, i, false);
+}

@@ -25,17 +25,17 @@ void op_pop_r(struct cpu *c, const struct insn *i)
 	reg_set(c, i->op & 7, i->osize, v);
 }
 
-/* 06/0E/16/1E: the sreg is in opcode bits 3-4. */
+/* 06/0E/16/1E and 0F A0/A8 (FS, GS): the sreg is in opcode bits 3-5. */
 void op_push_sreg(struct cpu *c, const struct insn *i)
 {
-	pushsz(c, i->osize, c->s.seg[(i->op >> 3) & 3].sel);
+	pushsz(c, i->osize, c->s.seg[(i->op >> 3) & 7].sel);
 }
 
-/* 07/17/1F, and 0F (POP CS) on the 8086. POP SS holds off interrupts
+/* 07/17/1F, 0F A1/A9 (FS, GS), and 0F (POP CS) on the 8086. POP SS holds off interrupts
  * for one instruction so SS:SP can be loaded as a pair. */
 void op_pop_sreg(struct cpu *c, const struct insn *i)
 {
-	unsigned s = (i->op >> 3) & 3;
+	unsigned s = (i->op >> 3) & 7;
 	uint16_t v = (uint16_t)popsz(c, i->osize);
 
 	seg_load(c, s, v);

@@ -89,7 +89,7 @@ struct cpu_events {
 	uint32_t error_code;
 };
 
-#define CPU_NMSR 32
+#define CPU_NMSR 64
 
 struct cpu_msr {
 	uint32_t index;

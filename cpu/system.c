@@ -186,3 +186,10 @@ void op_lidt(struct cpu *c, const struct insn *i)
 	need_cpl0(c);
 	load_dtable(c, i, &c->s.idtr);
 }
+
+/* 0F 08 INVD, 0F 09 WBINVD (486): no caches are modelled; the cost is in
+ * the cycle table. */
+void op_invd(struct cpu *c, const struct insn *i)
+{
+	need_cpl0(c);
+}
