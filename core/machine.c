@@ -318,8 +318,14 @@ int machine_run(struct machine *m)
 			machine_handle_halt(m);
 			break;
 		case BACKEND_EXIT_SHUTDOWN:
-			machine_request_exit(m, MACHINE_EXIT_SHUTDOWN,
-					     "guest triple-faulted (CPU shutdown)");
+			/* A PC turns the shutdown cycle into a reset. */
+			if (m->cfg.no_reboot) {
+				machine_request_exit(m, MACHINE_EXIT_SHUTDOWN,
+						     "guest triple-faulted (CPU shutdown)");
+				break;
+			}
+			log_warn(&m->log, CORE, "triple fault: system reset");
+			m->reset_pending = true;
 			break;
 		case BACKEND_EXIT_DEADLINE:
 		case BACKEND_EXIT_STOP:

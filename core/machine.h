@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/state.h"
 #include "core/watch.h"
+#include "cpu/cpu.h"
 #include "cpu/state.h"
 
 struct bus;
@@ -29,6 +30,8 @@ struct piix3;
 struct piix_ide;
 struct piix_pm;
 struct fw_cfg;
+struct lapic;
+struct ioapic;
 struct disk;
 struct ide;
 struct fdc;
@@ -55,6 +58,8 @@ struct machine_config {
 	uint64_t timeout_ms;    /* wall clock, 0 = none */
 	int64_t rtc_start;      /* RTC time at power-on, Unix seconds (UTC) */
 	bool speed_max;         /* don't pace virtual time to wall time */
+	bool no_acpi;           /* APIC models: give the firmware no ACPI */
+	bool no_reboot;         /* triple fault: exit 3 instead of a reset */
 	const char *log_spec;
 	const char *loadvm;     /* snapshot to restore before running */
 	const char *savevm;     /* snapshot to write when the run ends */
@@ -69,7 +74,7 @@ struct machine_config {
 enum machine_exit {
 	MACHINE_EXIT_OK = 0,        /* power-off, halt for good, --until-* */
 	MACHINE_EXIT_ERROR = 1,     /* setup failed */
-	MACHINE_EXIT_SHUTDOWN = 3,  /* triple fault */
+	MACHINE_EXIT_SHUTDOWN = 3,  /* triple fault with --no-reboot */
 	MACHINE_EXIT_TIMEOUT = 124, /* --timeout expired */
 };
 
@@ -108,6 +113,11 @@ struct machine {
 	struct piix_ide *piix_ide;
 	struct piix_pm *piix_pm;
 	struct fw_cfg *fw_cfg;
+	struct lapic *lapic;    /* APIC models only (core/pc_apic.c) */
+	struct ioapic *ioapic;
+	/* MSR/CPUID/FERR hooks the backend installs in the CPU (opaque: the
+	 * machine); filled by the board. */
+	struct cpu_hooks cpu_hooks;
 	/* ACPI tables for a direct boot, set by the ACPI builder: the RSDP's
 	 * address and the RAM range the tables use (0: none). */
 	uint32_t acpi_rsdp, acpi_base, acpi_size;
@@ -162,6 +172,9 @@ int pc_open_disks(struct machine *m, struct cmos_pc_info *info, char *err,
 int pc_build_storage(struct machine *m, char *err, size_t errlen);
 /* Host input at a sync point (serial console). */
 void pc_poll_host(struct machine *m);
+/* core/pc_apic.c: LAPIC + IOAPIC + ACPI tables, for models with an APIC. */
+bool pc_has_apic(const struct cpu_model *model);
+int pc_build_apic(struct machine *m, char *err, size_t errlen);
 
 /* One line per part: what the machine has (for the demo and `info`). */
 void machine_describe(struct machine *m, FILE *out);

@@ -67,6 +67,8 @@ static const char usage_run[] =
 	"  --until-debugcon TEXT   stop with exit 0 once TEXT appears there\n"
 	"  --timeout TIME     wall-clock limit, e.g. 30s, 500ms (exit 124)\n"
 	"  --speed max|100%   run flat out, or pace guest time to real time\n"
+	"  --no-reboot        a triple fault ends the run (exit 3) instead of\n"
+	"                     resetting the machine\n"
 	"  --savevm FILE      write a snapshot when the run ends\n"
 	"  --loadvm FILE      start from a snapshot\n"
 	"  --record FILE.lrt  record the run (its host input and state\n"
@@ -75,15 +77,15 @@ static const char usage_run[] =
 	"  --log SPEC         log levels, e.g. cpu=debug,bus=info or 'debug'\n"
 	"\n"
 	"Exit codes: 0 guest finished (halt for good, power-off, --until-*),\n"
-	"1 bad input or setup error, 3 triple fault, 124 timeout.\n";
+	"1 bad input or setup error, 3 triple fault with --no-reboot, 124 timeout.\n";
 
 enum {
 	OPT_CPU = 256, OPT_MHZ, OPT_MEM, OPT_BIOS, OPT_ACCEL, OPT_DEMO,
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
-	OPT_RECORD, OPT_CHECKPOINT_MS,
-	OPT_DISPLAY, OPT_SCREEN_TEXT, OPT_SCREENSHOT, OPT_VGA,
+	OPT_RECORD, OPT_CHECKPOINT_MS, OPT_NO_REBOOT,
 	OPT_KERNEL, OPT_INITRD, OPT_APPEND,
+	OPT_DISPLAY, OPT_SCREEN_TEXT, OPT_SCREENSHOT, OPT_VGA,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
 };
 
@@ -98,6 +100,7 @@ static const struct option run_options[] = {
 	{ "until-debugcon", required_argument, NULL, OPT_UNTIL_DEBUGCON },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "savevm", required_argument, NULL, OPT_SAVEVM },
 	{ "loadvm", required_argument, NULL, OPT_LOADVM },
@@ -107,13 +110,13 @@ static const struct option run_options[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "checkpoint-ms", required_argument, NULL, OPT_CHECKPOINT_MS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "display", required_argument, NULL, OPT_DISPLAY },
 	{ "screen-text", no_argument, NULL, OPT_SCREEN_TEXT },
 	{ "screenshot-on-exit", required_argument, NULL, OPT_SCREENSHOT },
 	{ "vga", required_argument, NULL, OPT_VGA },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "fda", required_argument, NULL, OPT_FDA },
 	{ "fdb", required_argument, NULL, OPT_FDB },
 	{ "hda", required_argument, NULL, OPT_HDA },
@@ -193,6 +196,9 @@ static int cmd_run(int argc, char **argv)
 			else if (strcmp(optarg, "100%"))
 				return fail("--speed %s: want max or 100%%", optarg);
 			break;
+		case OPT_NO_REBOOT:
+			cfg.no_reboot = true;
+			break;
 		case OPT_LOG:
 			cfg.log_spec = optarg;
 			break;
@@ -234,24 +240,6 @@ static int cmd_run(int argc, char **argv)
 					    optarg);
 			rtc_set = true;
 			break;
-		case OPT_FDA:
-			cfg.fda = optarg;
-			break;
-		case OPT_FDB:
-			cfg.fdb = optarg;
-			break;
-		case OPT_HDA:
-			cfg.hda = optarg;
-			break;
-		case OPT_HDB:
-			cfg.hdb = optarg;
-			break;
-		case OPT_CDROM:
-			cfg.cdrom = optarg;
-			break;
-		case OPT_PERSIST:
-			cfg.persist = true;
-			break;
 		case OPT_DISPLAY:
 			if (!strcmp(optarg, "sdl"))
 				return fail("--display %s: the SDL window arrives with its issue; use --display none",
@@ -269,6 +257,24 @@ static int cmd_run(int argc, char **argv)
 			if (strcmp(optarg, "std") && strcmp(optarg, "none"))
 				return fail("--vga %s: want std or none", optarg);
 			cfg.vga = optarg;
+			break;
+		case OPT_FDA:
+			cfg.fda = optarg;
+			break;
+		case OPT_FDB:
+			cfg.fdb = optarg;
+			break;
+		case OPT_HDA:
+			cfg.hda = optarg;
+			break;
+		case OPT_HDB:
+			cfg.hdb = optarg;
+			break;
+		case OPT_CDROM:
+			cfg.cdrom = optarg;
+			break;
+		case OPT_PERSIST:
+			cfg.persist = true;
 			break;
 		case 'h':
 			fputs(usage_run, stdout);

@@ -1,0 +1,62 @@
+# Protected mode, paging, exceptions, V86: the guests in tests/guests/
+# (pm_basic, pm_rings, paging, v86, faults) check themselves and print
+# PASS/FAIL lines; here we assert they ran to the end with no FAIL.
+
+pmode_guest_passes() { # NAME CPU GUEST KEY-PASS...
+	local n=$1 cpu=$2 guest=$3
+	shift 3
+	lucid_run "$n" 20 run --cpu "$cpu" --bios "build/guests/$guest.bin" \
+		--debugcon stdio --speed max --timeout 10s
+	expect_rc 0 && expect_in out "DONE" || return 1
+	for p in "$@"; do
+		expect_in out "PASS $p" || return 1
+	done
+	if grep -q "^FAIL" "$OUT/$name.out"; then
+		fail "guest reported a failure"
+	fi
+}
+
+test_pmode_segments_and_faults() {
+	pmode_guest_passes pm_basic pentium2 pm_basic pm_enter \
+		gp_limit_error gp_sel_error np_error ss_np_error \
+		ss_limit_vector expand_down_vector lar_code arpl
+}
+
+test_pmode_segments_on_a_386() {
+	pmode_guest_passes pm_basic_386 386 pm_basic pm_enter gp_limit_error
+}
+
+test_pmode_privilege_transitions() {
+	pmode_guest_passes pm_rings pentium2 pm_rings cgate_param_first \
+		cgate_inner_esp int_from_ring3_esp int_dpl_gp_error \
+		io_bitmap_denies task_backlink task_return_esp \
+		ts_small_tss_error
+}
+
+test_pmode_paging() {
+	pmode_guest_passes paging pentium2 paging pse_4m_read \
+		pf_np_read_cr2 pf_wp_error pte_dirty_on_write \
+		invlpg_new_mapping global_survives_cr3 pf_cross_write_cr2 \
+		fetch_straddle_eip pf_user_supervisor_error
+}
+
+test_pmode_v86_monitor() {
+	pmode_guest_passes v86 pentium2 v86 v86_int_traps_iopl0 \
+		v86_io_bitmap_denies v86_int_frame_gs v86_iopl3_sti_pushf
+}
+
+# A triple fault resets the machine (logged); the guest's second pass
+# through the reset vector reports it.
+test_pmode_double_and_triple_fault() {
+	pmode_guest_passes faults pentium2 faults df_error_code \
+		df_task_error_code triple_fault_resets || return 1
+	expect_in err "triple fault: system reset"
+}
+
+test_pmode_triple_fault_no_reboot_exits_3() {
+	lucid_run faults_noreboot 20 run --cpu pentium2 \
+		--bios build/guests/faults.bin --debugcon stdio --speed max \
+		--timeout 10s --no-reboot
+	expect_rc 3 && expect_in out "PASS triple_fault_next" &&
+	expect_in err "triple-faulted"
+}
