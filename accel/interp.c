@@ -13,6 +13,11 @@ struct interp {
 	struct clock *clock;
 };
 
+static void interp_nmi(void *opaque)
+{
+	cpu_nmi(opaque);
+}
+
 static void *interp_create(struct machine *m, char *err, unsigned errlen)
 {
 	struct cpu *c = cpu_create(m->cfg.cpu, m->mem, m->bus, &m->clock,
@@ -24,6 +29,9 @@ static void *interp_create(struct machine *m, char *err, unsigned errlen)
 	}
 	struct interp *in = xcalloc(1, sizeof(*in));
 	in->cpu = c;
+	/* The board's MSR/CPUID hooks and the CPU's NMI pin (core/irq). */
+	cpu_set_hooks(c, &m->cpu_hooks);
+	irq_set_nmi_handler(&m->irq, interp_nmi, c);
 	in->clock = &m->clock;
 	return in;
 }

@@ -160,6 +160,9 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 		return -1;
 	}
 	fw_cfg_add_pc_defaults(m->fw_cfg, m->mem->ram_size, NULL);
+	/* P6: local APIC, I/O APIC and the ACPI tables (core/pc_apic.c). */
+	if (pc_build_apic(m, err, errlen))
+		return -1;
 	/* Floppy (DMA 2, IRQ 6) and IDE (PIIX bus master, IRQ 14/15). */
 	if (pc_build_storage(m, err, errlen))
 		return -1;
