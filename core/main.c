@@ -10,6 +10,7 @@
 #include "core/machine.h"
 #include "core/version.h"
 #include "cpu/cpu.h"
+#include "devices/acpi_tables.h"
 #include "traces/commands.h"
 #include "traces/record.h"
 #include "ui/screen.h"
@@ -45,6 +46,10 @@ static const char usage_run[] =
 	"                     needs --cpu 386 or later (Linux 686: pentium2)\n"
 	"  --initrd FILE      initial ramdisk (multiboot: module 0)\n"
 	"  --append TEXT      kernel command line, e.g. \"console=ttyS0\"\n"
+	"  --no-acpi          no ACPI tables for the firmware or kernel\n"
+	"                     (models with an APIC: pentium2)\n"
+	"  --acpi-dump DIR    write this machine's ACPI tables as DIR/*.dat\n"
+	"                     (acpidump -b style, for iasl -d) and exit\n"
 	"\n"
 	"Drives (raw images; the guest's writes go to a temporary overlay):\n"
 	"  --fda IMG, --fdb IMG   floppy A:/B: (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
@@ -84,7 +89,7 @@ enum {
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 	OPT_RECORD, OPT_CHECKPOINT_MS, OPT_NO_REBOOT,
-	OPT_KERNEL, OPT_INITRD, OPT_APPEND,
+	OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_NO_ACPI, OPT_ACPI_DUMP,
 	OPT_DISPLAY, OPT_SCREEN_TEXT, OPT_SCREENSHOT, OPT_VGA,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
 };
@@ -113,6 +118,8 @@ static const struct option run_options[] = {
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "no-acpi", no_argument, NULL, OPT_NO_ACPI },
+	{ "acpi-dump", required_argument, NULL, OPT_ACPI_DUMP },
 	{ "display", required_argument, NULL, OPT_DISPLAY },
 	{ "screen-text", no_argument, NULL, OPT_SCREEN_TEXT },
 	{ "screenshot-on-exit", required_argument, NULL, OPT_SCREENSHOT },
@@ -135,10 +142,28 @@ static int fail(const char *fmt, const char *arg)
 	return 1;
 }
 
+/* --acpi-dump: the tables as a direct boot would place them. */
+static int run_acpi_dump(const struct machine_config *cfg, const char *dir)
+{
+	struct acpi_config ac = { .ram_below_4g = cfg->mem_size,
+				  .pm_base = ACPI_PM_BASE };
+	char err[256];
+
+	if (!pc_has_apic(cfg->cpu))
+		return fail("--acpi-dump: a %s machine has no APIC and no ACPI tables (try --cpu pentium2)",
+			    cfg->cpu->name);
+	if (acpi_dump(&ac, dir, err, sizeof(err)))
+		return fail("--acpi-dump: %s", err);
+	printf("lucid: wrote rsdp, rsdt, facp, facs, apic, dsdt .dat to %s\n",
+	       dir);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct machine_config cfg = { .accel = "interp" };
 	bool demo = false, mem_set = false, rtc_set = false;
+	const char *acpi_dir = NULL;
 	const char *record = NULL;
 	unsigned checkpoint_ms = RECORD_DEFAULT_CHECKPOINT_MS;
 	int opt;
@@ -198,6 +223,12 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case OPT_NO_REBOOT:
 			cfg.no_reboot = true;
+			break;
+		case OPT_NO_ACPI:
+			cfg.no_acpi = true;
+			break;
+		case OPT_ACPI_DUMP:
+			acpi_dir = optarg;
 			break;
 		case OPT_LOG:
 			cfg.log_spec = optarg;
@@ -310,6 +341,8 @@ static int cmd_run(int argc, char **argv)
 		cfg.rtc_start = (int64_t)time(NULL);
 	if (demo && !cfg.debugcon)
 		cfg.debugcon = "stdio";
+	if (acpi_dir)
+		return run_acpi_dump(&cfg, acpi_dir);
 
 	struct machine m;
 	char err[256];
