@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,21 +14,56 @@
 #include "core/version.h"
 #include "cpu/cpu.h"
 #include "devices/sha256.h"
+#include "devices/vga.h"
 
 /* The built-in demo ROM (core/demo.asm). */
 extern const unsigned char demo_rom[], demo_rom_end[];
 
-/* Options that name a file the machine reads: each is stored with the
- * SHA-256 of its content as KEY-sha256, and a replay refuses to run when
- * the file now differs. Disk images join this list with their issue. */
-static const char *const file_keys[] = { "bios", "loadvm", "input" };
-
-/* Options a replay applies; anything else in a header is refused. */
-static const char *const known_keys[] = {
-	"lucid", "checkpoint-ms", "sections", "cpu", "mhz", "mem", "bios",
-	"bios-sha256", "rtc", "serial", "debugcon", "until-serial",
-	"until-debugcon", "loadvm", "loadvm-sha256", "input", "input-sha256",
+/* The string options that define a machine, by their `lucid run` name.
+ * A file option is stored with the SHA-256 of the file as KEY-sha256, and
+ * a replay refuses to run when the file now differs. (vga-rom is the VGA
+ * BIOS the machine loaded, the default one included.) */
+struct str_opt {
+	const char *key;
+	size_t off;
+	bool file;
 };
+
+#define OPT(key, member, file) \
+	{ key, offsetof(struct machine_config, member), file }
+
+static const struct str_opt str_opts[] = {
+	OPT("bios", bios, true),
+	OPT("serial", serial, false),
+	OPT("debugcon", debugcon, false),
+	OPT("until-serial", until_serial, false),
+	OPT("until-debugcon", until_debugcon, false),
+	OPT("loadvm", loadvm, true),
+	OPT("input", input, true),
+	OPT("kernel", kernel, true),
+	OPT("initrd", initrd, true),
+	OPT("append", append, false),
+	OPT("fda", fda, true),
+	OPT("fdb", fdb, true),
+	OPT("hda", hda, true),
+	OPT("hdb", hdb, true),
+	OPT("cdrom", cdrom, true),
+	OPT("vga", vga, false),
+	OPT("vga-rom", vga_rom, true),
+};
+
+/* Keys that are not options: what a replay knows besides str_opts and
+ * their -sha256 companions. Anything else in a header is refused. */
+static const char *const other_keys[] = {
+	"lucid", "checkpoint-ms", "sections", "cpu", "mhz", "mem", "rtc",
+	"bios-sha256", "no-reboot", "no-acpi",
+};
+
+static const char **opt_field(struct machine_config *c,
+			      const struct str_opt *o)
+{
+	return (const char **)((char *)c + o->off);
+}
 
 static void hex(const uint8_t d[32], char out[65])
 {
@@ -93,6 +129,11 @@ int trace_config_from_machine(struct trace_header *h, struct machine *m,
 			 "--record: a machine built from an in-memory image cannot be replayed");
 		return -1;
 	}
+	if (c->persist) {
+		snprintf(err, errlen,
+			 "--record with --persist: the guest would change the images the replay needs");
+		return -1;
+	}
 	if (m->state.nsec + 1 > TRACE_MAX_SECTIONS) {
 		snprintf(err, errlen, "--record: too many state sections (%u)",
 			 m->state.nsec);
@@ -104,14 +145,31 @@ int trace_config_from_machine(struct trace_header *h, struct machine *m,
 	trace_header_set(h, "mhz", buf);
 	snprintf(buf, sizeof(buf), "%" PRIu64 "K", c->mem_size >> 10);
 	trace_header_set(h, "mem", buf);
-	if (c->bios) {
-		if (sha256_file(c->bios, sha, err, errlen))
+	struct machine_config eff = *c;
+	if (!eff.serial)
+		eff.serial = "none";
+	if (!eff.vga_rom && (!eff.vga || strcmp(eff.vga, "none")))
+		eff.vga_rom = VGA_ROM_DEFAULT;
+	for (size_t i = 0; i < ARRAY_SIZE(str_opts); i++) {
+		const char *v = *opt_field(&eff, &str_opts[i]);
+		if (!v)
+			continue;
+		if (!str_opts[i].file) {
+			trace_header_set(h, str_opts[i].key, v);
+			continue;
+		}
+		if (sha256_file(v, sha, err, errlen))
 			return -1;
-		set_file(h, "bios", c->bios, sha);
-	} else {
+		set_file(h, str_opts[i].key, v, sha);
+	}
+	if (!c->bios) {
 		sha256_hex(demo_rom, (size_t)(demo_rom_end - demo_rom), sha);
 		trace_header_set(h, "bios-sha256", sha);
 	}
+	if (c->no_reboot)
+		trace_header_set(h, "no-reboot", "1");
+	if (c->no_acpi)
+		trace_header_set(h, "no-acpi", "1");
 	time_t t = (time_t)c->rtc_start;
 	if (!gmtime_r(&t, &tm)) {
 		snprintf(err, errlen, "--record: RTC start out of range");
@@ -119,23 +177,6 @@ int trace_config_from_machine(struct trace_header *h, struct machine *m,
 	}
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	trace_header_set(h, "rtc", buf);
-	trace_header_set(h, "serial", c->serial ? c->serial : "none");
-	if (c->debugcon)
-		trace_header_set(h, "debugcon", c->debugcon);
-	if (c->until_serial)
-		trace_header_set(h, "until-serial", c->until_serial);
-	if (c->until_debugcon)
-		trace_header_set(h, "until-debugcon", c->until_debugcon);
-	if (c->loadvm) {
-		if (sha256_file(c->loadvm, sha, err, errlen))
-			return -1;
-		set_file(h, "loadvm", c->loadvm, sha);
-	}
-	if (c->input) {
-		if (sha256_file(c->input, sha, err, errlen))
-			return -1;
-		set_file(h, "input", c->input, sha);
-	}
 	snprintf(buf, sizeof(buf), "%u", checkpoint_ms);
 	trace_header_set(h, "checkpoint-ms", buf);
 
@@ -155,9 +196,15 @@ int trace_config_from_machine(struct trace_header *h, struct machine *m,
 
 static bool key_known(const char *key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(known_keys); i++)
-		if (!strcmp(key, known_keys[i]))
+	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)
+		if (!strcmp(key, other_keys[i]))
 			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(str_opts); i++) {
+		size_t n = strlen(str_opts[i].key);
+		if (!strncmp(key, str_opts[i].key, n) &&
+		    (!key[n] || (str_opts[i].file && !strcmp(key + n, "-sha256"))))
+			return true;
+	}
 	return false;
 }
 
@@ -167,9 +214,11 @@ static int check_files(const struct trace_header *h, const char *name,
 {
 	char sha[65], key[32], why[256];
 
-	for (size_t i = 0; i < ARRAY_SIZE(file_keys); i++) {
-		const char *path = trace_header_get(h, file_keys[i]);
-		snprintf(key, sizeof(key), "%s-sha256", file_keys[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(str_opts); i++) {
+		const char *fkey = str_opts[i].key;
+		const char *path = str_opts[i].file ? trace_header_get(h, fkey)
+						    : NULL;
+		snprintf(key, sizeof(key), "%s-sha256", fkey);
 		const char *want = trace_header_get(h, key);
 		if (!path)
 			continue;
@@ -178,14 +227,13 @@ static int check_files(const struct trace_header *h, const char *name,
 			return -1;
 		}
 		if (sha256_file(path, sha, why, sizeof(why))) {
-			snprintf(err, errlen, "%s: --%s %s", name, file_keys[i],
-				 why);
+			snprintf(err, errlen, "%s: --%s %s", name, fkey, why);
 			return -1;
 		}
 		if (strcmp(sha, want)) {
 			snprintf(err, errlen,
 				 "%s: --%s %s has changed since the recording (SHA-256 differs)",
-				 name, file_keys[i], path);
+				 name, fkey, path);
 			return -1;
 		}
 	}
@@ -231,13 +279,10 @@ int trace_config_to_machine(const struct trace_header *h,
 	v = trace_header_get(h, "rtc");
 	if (!v || cli_parse_datetime(v, &cfg->rtc_start))
 		goto bad;
-	cfg->bios = trace_header_get(h, "bios");
-	cfg->serial = trace_header_get(h, "serial");
-	cfg->debugcon = trace_header_get(h, "debugcon");
-	cfg->until_serial = trace_header_get(h, "until-serial");
-	cfg->until_debugcon = trace_header_get(h, "until-debugcon");
-	cfg->loadvm = trace_header_get(h, "loadvm");
-	cfg->input = trace_header_get(h, "input");
+	for (size_t i = 0; i < ARRAY_SIZE(str_opts); i++)
+		*opt_field(cfg, &str_opts[i]) = trace_header_get(h, str_opts[i].key);
+	cfg->no_reboot = trace_header_get(h, "no-reboot") != NULL;
+	cfg->no_acpi = trace_header_get(h, "no-acpi") != NULL;
 	return check_files(h, name, err, errlen);
 bad:
 	snprintf(err, errlen, "%s: the header's machine configuration is incomplete or invalid",
@@ -275,7 +320,9 @@ void trace_config_print_options(const struct trace_header *h, FILE *out)
 {
 	static const char *const order[] = {
 		"cpu", "mhz", "mem", "bios", "rtc", "serial", "debugcon",
-		"until-serial", "until-debugcon", "loadvm", "input",
+		"until-serial", "until-debugcon", "loadvm", "input", "kernel",
+		"initrd", "append", "fda", "fdb", "hda", "hdb", "cdrom", "vga",
+		"no-reboot",
 	};
 	const char *sep = "";
 
@@ -284,8 +331,11 @@ void trace_config_print_options(const struct trace_header *h, FILE *out)
 		if (!v)
 			continue;
 		bool quote = !*v || strpbrk(v, " \t'\"\\$");
-		fprintf(out, "%s--%s %s%s%s", sep, order[i], quote ? "'" : "", v,
-			quote ? "'" : "");
+		if (!strcmp(order[i], "no-reboot"))
+			fprintf(out, "%s--no-reboot", sep);
+		else
+			fprintf(out, "%s--%s %s%s%s", sep, order[i],
+				quote ? "'" : "", v, quote ? "'" : "");
 		sep = " ";
 	}
 	fputc('\n', out);

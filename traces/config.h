@@ -3,9 +3,9 @@
  * The header holds the `lucid run` options that define the machine, by
  * option name and in the spelling the command line takes (cpu, mhz, mem,
  * rtc, serial, ...), plus a SHA-256 next to every file the machine reads
- * (bios, loadvm, input; later disk images as hda, fda, ... the same way),
- * the Lucid version, the checkpoint interval and the list of state
- * sections the checkpoints hash.
+ * (bios or the built-in ROM, loadvm, input, kernel, initrd, fda, fdb, hda,
+ * hdb, cdrom, vga-rom), the Lucid version, the checkpoint interval and the
+ * list of state sections the checkpoints hash.
  */
 #ifndef LUCID_TRACES_CONFIG_H
 #define LUCID_TRACES_CONFIG_H
