@@ -134,6 +134,12 @@ void op_int(struct cpu *c, const struct insn *i)
 	cpu_soft_int(c, i->imm & 0xff, true);
 }
 
+/* F1 (386+): INT1/ICEBP, a #DB trap without the gate DPL check of INT n. */
+void op_int1(struct cpu *c, const struct insn *i)
+{
+	cpu_intr(c, EXC_DB, 0, 0);
+}
+
 void op_into(struct cpu *c, const struct insn *i)
 {
 	if (cpu_arith_flags(c) & FLAG_OF)
@@ -151,7 +157,10 @@ void op_iret(struct cpu *c, const struct insn *i)
 	uint32_t fl = popsz(c, i->osize);
 
 	jump_far(c, cs, ip);
-	cpu_flags_write(c, fl, i->osize == 4 ? 0xffffffffu : 0xffff);
+	/* Real mode: VM, VIF and VIP keep their values. */
+	cpu_flags_write(c, fl, i->osize == 4 ? ~(uint32_t)(FLAG_VM | FLAG_VIF |
+							   FLAG_VIP)
+					     : 0xffff);
 }
 
 /* FF /2 */

@@ -60,3 +60,10 @@ test_pmode_triple_fault_no_reboot_exits_3() {
 	expect_rc 3 && expect_in out "PASS triple_fault_next" &&
 	expect_in err "triple-faulted"
 }
+
+test_pmode_ldt_conforming_and_16bit_gates() {
+	pmode_guest_passes pm_more pentium2 pm_more ldt_segment_base \
+		write_to_code_gp bound_eip int16_gate_frame_bytes \
+		outer_return_nulls_ds conforming_keeps_cpl3 \
+		popf_cpl3_keeps_if_iopl iopl3_io_and_cli
+}

@@ -1,0 +1,156 @@
+; pm_more: LDT segments, conforming code, 16-bit interrupt gates, data
+; segments nulled on a return to an outer level, code segment rights,
+; BOUND, POPF at CPL 3, IOPL 3 I/O without the bitmap.
+%include "pm.inc"
+
+SEL_LDT_DATA equ 0x0c             ; LDT entry 1, TI = 1, RPL 0
+
+tests:
+	; LDT with one data segment at 20000h.
+	mov dword [LDT_RAM], 0
+	mov dword [LDT_RAM + 4], 0
+	mov dword [LDT_RAM + 8], 0x0000ffff
+	mov dword [LDT_RAM + 12], 0x00cf9202
+	mov ax, SEL_LDT
+	lldt ax
+	sldt bx
+	and ebx, 0xffff
+	EXPECT "sldt", ebx, SEL_LDT
+	mov dword [0x20010], 0xfeedf00d
+	mov ax, SEL_LDT_DATA
+	mov fs, ax
+	mov eax, [fs:0x10]
+	EXPECT "ldt_segment_base", eax, 0xfeedf00d
+	mov eax, [LDT_RAM + 12]
+	and eax, 0x100
+	EXPECT "ldt_descriptor_accessed", eax, 0x100
+
+	; Code segment rights: CS is execute/read; a write through CS faults.
+	mov eax, [cs:scratch]
+	TRY .cw
+	mov [cs:scratch], eax
+.cw:	EXPECT "write_to_code_gp", [exc_vec], 13
+
+	; BOUND: #BR with EIP at the instruction.
+	mov dword [scratch], 10
+	mov dword [scratch + 4], 20
+	mov eax, 15
+	bound eax, [scratch]
+	mov eax, 25
+	TRY .br
+.brf:	bound eax, [scratch]
+.br:	EXPECT "bound_vector", [exc_vec], 5
+	EXPECT "bound_eip", [exc_eip], .brf
+
+	; A 16-bit interrupt gate into a 16-bit code segment.
+	mov word [IDT_RAM + 0x40 * 8], R(isr16)
+	mov word [IDT_RAM + 0x40 * 8 + 2], SEL_CODE16
+	mov word [IDT_RAM + 0x40 * 8 + 4], 0x8600
+	mov word [IDT_RAM + 0x40 * 8 + 6], 0
+	mov ebp, esp
+	xor eax, eax
+	xor ebx, ebx
+	jmp SEL_CODE16:R(t16)           ; from 16-bit code: IP fits the frame
+.t16back:
+	EXPECT "int16_gate_ran", eax, 0x1616
+	EXPECT "int16_gate_frame_bytes", ebx, 6
+	mov eax, ebp
+	sub eax, esp
+	EXPECT "int16_gate_esp", eax, 0
+
+	; Ring 3: DS (DPL 0) is nulled by the IRET to CPL 3.
+	mov al, 0x30
+	mov ebx, svc_handler
+	mov dx, 0xee00
+	call set_gate
+	mov dword [cont], .back
+	push dword SEL_DATA3 | 3
+	push dword STACK3
+	pushfd
+	push dword SEL_CODE3 | 3
+	push dword .ring3
+	iretd
+.ring3:	mov eax, ds
+	and eax, 0xffff
+	mov ebx, ss
+	and ebx, 0xffff
+	mov cx, SEL_DATA3 | 3
+	mov ds, cx
+	mov es, cx
+	EXPECT "outer_return_nulls_ds", eax, 0
+	EXPECT "outer_return_ss", ebx, SEL_DATA3 | 3
+	; Conforming code: callable from CPL 3, runs at CPL 3.
+	call SEL_CODE0C:conf_target
+	EXPECT "conforming_keeps_cpl3", eax, 3
+	; A non-conforming DPL 0 segment is not.
+	TRY .nc
+	call SEL_CODE0:conf_target
+.nc:	EXPECT "call_dpl0_code_gp", [exc_err], SEL_CODE0
+	; POPF at CPL 3, IOPL 0: IF and IOPL do not change, no fault.
+	pushfd
+	pop eax
+	mov ebx, eax
+	xor eax, 0x3200
+	push eax
+	popfd
+	pushfd
+	pop eax
+	xor eax, ebx
+	EXPECT "popf_cpl3_keeps_if_iopl", eax, 0
+	; SGDT works at CPL 3.
+	sgdt [scratch + 8]
+	mov eax, [scratch + 10]
+	EXPECT "sgdt_cpl3", eax, GDT_RAM
+	mov eax, 0xdead
+	int 0x30
+.back:
+	; IOPL 3 at CPL 3: the bitmap is not consulted.
+	mov dword [cont], .back2
+	push dword SEL_DATA3 | 3
+	push dword STACK3
+	push dword 0x3002
+	push dword SEL_CODE3 | 3
+	push dword .ring3b
+	iretd
+.ring3b:
+	mov cx, SEL_DATA3 | 3
+	mov ds, cx
+	mov dword [exc_vec], 0xff
+	in al, 0x80
+	cli
+	sti
+	EXPECT "iopl3_io_and_cli", [exc_vec], 0xff
+	mov eax, 0xdead
+	int 0x30
+.back2:
+	jmp finish
+
+conf_target:
+	mov eax, cs
+	and eax, 3
+	retf
+
+svc_handler:
+	cmp eax, 0xdead
+	jne .iret
+	mov ax, SEL_DATA0
+	mov ds, ax
+	mov es, ax
+	mov esp, STACK0
+	jmp [cont]
+.iret:	iretd
+
+cont equ scratch + 32
+
+BITS 16
+t16:
+	int 0x40
+	jmp dword SEL_CODE0:tests.t16back
+isr16:
+	mov ax, 0x1616
+	mov bx, STACK0 & 0xffff
+	sub bx, sp
+	iret
+BITS 32
+
+ROM_END
