@@ -45,14 +45,16 @@ void record_input(struct record *r, struct machine *m,
 		  enum trace_rec_type type, uint8_t unit, const void *data,
 		  size_t len)
 {
-	uint8_t buf[1 + 256];
+	uint8_t small[1 + 256];
+	uint8_t *buf = len < sizeof(small) ? small : xcalloc(1, len + 1);
 
-	if (!len || len > sizeof(buf) - 1)
-		return; /* callers read at most a UART queue's worth */
+	/* A write error sticks in the writer; record_finish reports it. */
 	buf[0] = unit;
 	memcpy(buf + 1, data, len);
 	trace_write_event(r->w, type, clock_now(&m->clock), buf, len + 1);
 	r->nevents++;
+	if (buf != small)
+		free(buf);
 }
 
 void record_sync(struct record *r, struct machine *m, uint64_t now)
