@@ -81,7 +81,7 @@
 	[0xea] = E(op_jmp_far, D_PTR), [0xeb] = E(op_jmp_rel, D_IBS),        \
 	[0xec] = E(op_in_dx, B), [0xed] = E(op_in_dx, 0),                    \
 	[0xee] = E(op_out_dx, B), [0xef] = E(op_out_dx, 0),                  \
-	[0xf0] = P(PFX_LOCK), [0xf1] = P(PFX_LOCK),                          \
+	[0xf0] = P(PFX_LOCK),                                                \
 	[0xf2] = P(PFX_REPNE), [0xf3] = P(PFX_REPE),                         \
 	[0xf4] = E(op_hlt, 0), [0xf5] = E(op_cmc, 0),                        \
 	[0xf6] = G(GRP_F6, B), [0xf7] = G(GRP_F7, 0),                        \
@@ -99,7 +99,7 @@
  * segment-register fields use only two bits. */
 const struct opdesc cpu_ops_8086[256] = {
 	COMMON_OPS,
-	[0x0f] = E(op_pop_sreg, 0),
+	[0x0f] = E(op_pop_sreg, 0), [0xf1] = P(PFX_LOCK),
 	X8(0x60, E(op_jcc, D_IBS)), X8(0x68, E(op_jcc, D_IBS)),
 	[0x8c] = E(op_mov_rm_sreg, M), [0x8d] = E(op_lea, M),
 	[0x8e] = E(op_mov_sreg_rm, M),
@@ -111,7 +111,7 @@ const struct opdesc cpu_ops_8086[256] = {
 /* 80186/80286 real mode. */
 const struct opdesc cpu_ops_286[256] = {
 	COMMON_OPS,
-	[0x0f] = { NULL, D_TWO, 0 },
+	[0x0f] = { NULL, D_TWO, 0 }, [0xf1] = P(PFX_LOCK),
 	[0x60] = E(op_pusha, 0), [0x61] = E(op_popa, 0),
 	[0x62] = E(op_bound, M | D_MEMONLY), [0x63] = E(op_ud, 0),
 	[0x64] = E(op_ud, 0), [0x65] = E(op_ud, 0),
@@ -151,11 +151,11 @@ const struct opdesc cpu_ops_286_0f[256] = {
 	X8(0xf0, E(op_ud, 0)), X8(0xf8, E(op_ud, 0)),
 };
 
-/* 80386 and later: FS/GS and size prefixes, ARPL. Their 0F maps and
- * groups are in cpu/decode386.c. */
+/* 80386 and later: FS/GS and size prefixes, ARPL, INT1 (ICEBP, F1). Their
+ * 0F maps and groups are in cpu/decode386.c. */
 const struct opdesc cpu_ops_386[256] = {
 	COMMON_OPS,
-	[0x0f] = { NULL, D_TWO, 0 },
+	[0x0f] = { NULL, D_TWO, 0 }, [0xf1] = E(op_int1, 0),
 	[0x60] = E(op_pusha, 0), [0x61] = E(op_popa, 0),
 	[0x62] = E(op_bound, M | D_MEMONLY), [0x63] = E(op_arpl, M),
 	[0x64] = P(PFX_SEG_FS), [0x65] = P(PFX_SEG_GS),

@@ -325,7 +325,7 @@ H(op_movzx); H(op_movsx); H(op_setcc); H(op_cmov); H(op_bt); H(op_bsf);
 H(op_bsr); H(op_bswap); H(op_shld); H(op_shrd); H(op_imul_r_rm);
 H(op_xadd); H(op_cmpxchg); H(op_cmpxchg8b); H(op_lss); H(op_lfs);
 H(op_lgs); H(op_invd); H(op_cpuid); H(op_rdtsc); H(op_rdmsr); H(op_wrmsr);
-H(op_rdpmc); H(op_sysenter); H(op_sysexit);
+H(op_rdpmc); H(op_sysenter); H(op_sysexit); H(op_int1);
 #undef H
 
 /* --- registers ----------------------------------------------------------- */
