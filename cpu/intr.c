@@ -168,7 +168,6 @@ void intr_pm(struct cpu *c, unsigned vec, unsigned kind, uint32_t err)
 			fault_sel(c, EXC_GP, sel);
 		dpl = c->cpl; /* conforming or same level: CPL stays */
 		xs_from_seg(c, &x, SEG_SS);
-		x.user = false;
 		xs_push(c, &x, sz, flags);
 		xs_push(c, &x, sz, c->s.seg[SEG_CS].sel);
 		xs_push(c, &x, sz, (uint32_t)c->s.rip);

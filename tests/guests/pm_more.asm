@@ -58,6 +58,35 @@ tests:
 	sub eax, esp
 	EXPECT "int16_gate_esp", eax, 0
 
+	; A 16-bit TSS: JMP there (TSS0 saved, its busy bit cleared), the
+	; 16-bit task JMPs back.
+	mov edi, TSS16
+	xor eax, eax
+	mov ecx, 0x2c / 4
+	rep stosd
+	mov word [TSS16 + 0x0e], R(task16)      ; IP
+	mov word [TSS16 + 0x10], 0x0002         ; FLAGS
+	mov word [TSS16 + 0x18], 0x1234         ; BX
+	mov word [TSS16 + 0x1a], 0x7000         ; SP
+	mov word [TSS16 + 0x22], SEL_DATA16     ; ES
+	mov word [TSS16 + 0x24], SEL_CODE16     ; CS
+	mov word [TSS16 + 0x26], SEL_DATA16     ; SS
+	mov word [TSS16 + 0x28], SEL_DATA16     ; DS
+	mov word [TSS0 + 0x60], SEL_LDT         ; FS holds an LDT selector
+	mov dword [scratch + 40], 0
+	mov ebx, 0xabcd0000
+	jmp SEL_TSS16:0
+	EXPECT "tss16_task_ran", [scratch + 40], 0x1234
+	str ax
+	and eax, 0xffff
+	EXPECT "tss16_back_tr", eax, SEL_TSS0
+	mov al, [GDT_RAM + SEL_TSS16 + 5]
+	and eax, 0xff
+	EXPECT "tss16_busy_cleared", eax, 0x81
+	mov ax, [TSS16 + 0x0e]
+	and eax, 0xffff
+	EXPECT "tss16_saved_ip", eax, R(task16.after)
+
 	; Ring 3: DS (DPL 0) is nulled by the IRET to CPL 3.
 	mov al, 0x30
 	mov ebx, svc_handler
@@ -143,6 +172,10 @@ svc_handler:
 cont equ scratch + 32
 
 BITS 16
+task16:
+	mov [scratch + 40], bx
+.done:	jmp SEL_TSS0:0
+.after:
 t16:
 	int 0x40
 	jmp dword SEL_CODE0:tests.t16back

@@ -65,5 +65,6 @@ test_pmode_ldt_conforming_and_16bit_gates() {
 	pmode_guest_passes pm_more pentium2 pm_more ldt_segment_base \
 		write_to_code_gp bound_eip int16_gate_frame_bytes \
 		outer_return_nulls_ds conforming_keeps_cpl3 \
-		popf_cpl3_keeps_if_iopl iopl3_io_and_cli
+		popf_cpl3_keeps_if_iopl iopl3_io_and_cli tss16_task_ran \
+		tss16_saved_ip
 }
