@@ -197,19 +197,17 @@ static int boot_fail(struct boot_image *img, char *err, size_t errlen,
 }
 
 /* The initrd goes as high as it may: below initrd_addr_max, the top of RAM
- * and ACPI tables kept in high RAM, page-aligned, above kernel_end. */
+ * (less the ACPI tables), page-aligned, above kernel_end. */
 static int linuxboot_place_initrd(struct boot_image *img,
 				  const struct boot_files *f,
 				  const struct boot_machine_info *mi,
 				  uint64_t initrd_max, uint64_t kernel_end,
 				  char *err, size_t errlen)
 {
-	uint64_t top = mi->ram_size;
+	uint64_t top = boot_ram_top(mi);
 
 	if (initrd_max + 1 < top)
 		top = initrd_max + 1;
-	if (mi->acpi_size && mi->acpi_base >= kernel_end && mi->acpi_base < top)
-		top = mi->acpi_base;
 	if (f->initrd_len > top || ((top - f->initrd_len) & ~0xfffull) < kernel_end)
 		return boot_fail(img, err, errlen, f->initrd_name,
 				 "%zu bytes do not fit between the kernel (ends at %llu MiB) and %llu MiB (RAM top / initrd_addr_max)",
@@ -284,11 +282,11 @@ int linuxboot_load(struct boot_image *img, const struct boot_files *f,
 	uint64_t run_end = run + (init_size > pm_len ? init_size : pm_len);
 	if (run_end > kernel_end)
 		kernel_end = run_end;
-	if (kernel_end > mi->ram_size)
+	if (kernel_end > boot_ram_top(mi))
 		return boot_fail(img, err, errlen, name,
 				 "needs %llu MiB of RAM, the machine has %llu MiB",
 				 (unsigned long long)((kernel_end + 0xfffff) >> 20),
-				 (unsigned long long)(mi->ram_size >> 20));
+				 (unsigned long long)(boot_ram_top(mi) >> 20));
 
 	size_t cmd_len = strlen(cmdline);
 	uint64_t cmd_max = le32(k + HDR_CMDLINE_SIZE);

@@ -106,6 +106,16 @@ int boot_load(struct boot_image *img, const struct boot_files *f,
 	      const struct boot_machine_info *mi, char *err, size_t errlen);
 void boot_image_free(struct boot_image *img);
 
+/* Where usable RAM above 1 MiB ends: the top of RAM, or the ACPI tables
+ * when they sit in high RAM. Kernels, initrds and modules stay below. */
+static inline uint64_t boot_ram_top(const struct boot_machine_info *mi)
+{
+	if (mi->acpi_size && mi->acpi_base >= BOOT_KERNEL_ADDR &&
+	    mi->acpi_base < mi->ram_size)
+		return mi->acpi_base;
+	return mi->ram_size;
+}
+
 /* The e820 map a PC BIOS would report for mi (shared with multiboot). */
 unsigned boot_e820_build(const struct boot_machine_info *mi,
 			 struct e820_entry *e, unsigned max);

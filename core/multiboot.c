@@ -105,12 +105,13 @@ static int mb_fail(struct mb_load *l, const char *fmt, ...)
 static int mb_add(struct mb_load *l, uint64_t addr, const uint8_t *data,
 		  uint64_t file_len, uint64_t mem_len)
 {
-	if (addr < BOOT_KERNEL_ADDR || addr > l->mi->ram_size ||
-	    mem_len > l->mi->ram_size - addr)
-		return mb_fail(l, "segment %#llx+%#llx is not in RAM above 1 MiB (RAM ends at %#llx)",
+	uint64_t top = boot_ram_top(l->mi);
+
+	if (addr < BOOT_KERNEL_ADDR || addr > top || mem_len > top - addr)
+		return mb_fail(l, "segment %#llx+%#llx is not in RAM above 1 MiB (usable RAM ends at %#llx)",
 			       (unsigned long long)addr,
 			       (unsigned long long)mem_len,
-			       (unsigned long long)l->mi->ram_size);
+			       (unsigned long long)top);
 	if (l->img->nblob >= BOOT_MAX_BLOBS - 4)
 		return mb_fail(l, "too many segments (max %d)",
 			       BOOT_MAX_BLOBS - 4);
@@ -306,10 +307,7 @@ static int mb_build_info(struct mb_load *l)
 	uint32_t flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER;
 
 	/* Upper memory: from 1 MiB to the first hole (the ACPI tables). */
-	uint64_t upper_end = mi->ram_size;
-	if (mi->acpi_size && mi->acpi_base >= BOOT_KERNEL_ADDR &&
-	    mi->acpi_base < upper_end)
-		upper_end = mi->acpi_base;
+	uint64_t upper_end = boot_ram_top(mi);
 	uint64_t lower = mi->ram_size < 0x9fc00 ? mi->ram_size : 0x9fc00;
 	put_le32(info + 4, (uint32_t)(lower >> 10));
 	put_le32(info + 8, upper_end > BOOT_KERNEL_ADDR

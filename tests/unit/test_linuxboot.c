@@ -163,6 +163,20 @@ Test(linuxboot, acpi_tables_are_an_e820_hole)
 	}
 	cr_assert_eq(acpi, 0x10000);
 	cr_assert_eq(ram, 64 * MiB - 0x60400 - 0x10000);
+
+	/* The initrd stays below the tables. */
+	size_t len;
+	uint8_t *k = make_bzimage(&len);
+	uint8_t rd[5000];
+	struct boot_files f = { k, len, rd, sizeof(rd), NULL, "bz", "rd" };
+	struct boot_image img;
+	char err[200];
+	cr_assert_eq(linuxboot_load(&img, &f, &mi, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_leq(img.initrd_addr + sizeof(rd), 63 * MiB);
+	cr_assert_gt(img.initrd_addr + sizeof(rd) + 4096, 63 * MiB);
+	boot_image_free(&img);
+	free(k);
 }
 
 /* Highest page-aligned place below both limits. */
@@ -553,6 +567,18 @@ Test(multiboot, refusals)
 	f.kernel = e = make_elf(&o, &len);
 	cr_assert_eq(boot_load(&img, &f, &mi64, err, sizeof(err)), -1);
 	assert_one_line(err, "not in RAM");
+	free(e);
+
+	o = elf_default;
+	o.paddr = 63 * MiB; /* over the ACPI tables */
+	f.kernel = e = make_elf(&o, &len);
+	struct boot_machine_info acpi = mi64;
+	acpi.acpi_base = 63 * MiB;
+	acpi.acpi_size = 0x10000;
+	cr_assert_eq(boot_load(&img, &f, &mi64, err, sizeof(err)), 0, "%s", err);
+	boot_image_free(&img);
+	cr_assert_eq(boot_load(&img, &f, &acpi, err, sizeof(err)), -1);
+	assert_one_line(err, "usable RAM ends at 0x3f00000");
 	free(e);
 
 	o = elf_default;
