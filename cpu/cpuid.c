@@ -2,8 +2,9 @@
  *
  * Honest by design: the vendor is GenuineIntel, the signature in leaf 1 EAX
  * is the model's reset EDX, and a feature bit is set only when Lucid
- * implements what it promises (so no VME, PAE, MCE/MCA, APIC, MMX, FXSR
- * yet, even where the real chip had them). The 386 and 486 models have no
+ * implements what it promises (so no VME, PAE, MCE/MCA, MMX, FXSR yet,
+ * even where the real chip had them; APIC only while the board's local
+ * APIC is enabled, as on the chip). The 386 and 486 models have no
  * CPUID: their EFLAGS.ID cannot be toggled and 0F A2 is #UD.
  */
 #include "cpu/ident.h"
@@ -32,7 +33,7 @@ static const struct cpu_msr_def msrs_p6[] = {
 	/* Writing the P6 TSC sets the low 32 bits and clears the rest. */
 	{ MSR_TSC, MK_TSC, 0, 0xffffffffull },
 	{ 0x17, MK_RO, 0, 0 },                       /* PLATFORM_ID */
-	/* The APIC is absent for now: BSP set, global enable clear. */
+	/* Without a board APIC behind the hooks: BSP set, enable clear. */
 	{ MSR_APIC_BASE, MK_RW, 0xfee00100ull, MTRR_PHYS | 0x900 },
 	{ 0x79, MK_IGNORE, 0, 0 },                   /* BIOS_UPDT_TRIG */
 	{ MSR_BIOS_SIGN, MK_SIGN, 0, ~0ull },
@@ -65,6 +66,7 @@ const struct cpu_ident cpu_ident_pentium2 = {
 		    CPUID_PGE | CPUID_CMOV,
 	.leaf2 = { 0x03020101, 0, 0, 0x0c040843 },
 	.ucode_rev = 0x2a,
+	.apic = true,
 	.msrs = msrs_p6,
 	.nmsrs = sizeof(msrs_p6) / sizeof(msrs_p6[0]),
 };
@@ -83,11 +85,16 @@ static void cpuid_leaf(struct cpu *c, const struct cpu_ident *id,
 		out[3] = 0x49656e69; /* "ineI" */
 		out[2] = 0x6c65746e; /* "ntel" */
 		break;
-	case 1:
+	case 1: {
+		uint64_t base = 0;
 		out[0] = c->q->reset_edx;
 		out[2] = id->feat_ecx;
 		out[3] = id->feat_edx;
+		if (id->apic && cpu_msr_read(c, MSR_APIC_BASE, &base) &&
+		    (base & (1u << 11)))
+			out[3] |= CPUID_APIC;
 		break;
+	}
 	case 2:
 		for (unsigned k = 0; k < 4; k++)
 			out[k] = id->leaf2[k];

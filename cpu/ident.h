@@ -63,6 +63,8 @@ struct cpu_ident {
 	uint32_t feat_ecx;
 	uint32_t leaf2[4];      /* cache/TLB descriptors (max_leaf >= 2) */
 	uint32_t ucode_rev;     /* microcode revision (BIOS_SIGN high half) */
+	bool apic;              /* on-chip APIC: CPUID.1 EDX.APIC follows
+				 * APIC_BASE.EN (as the board reports it) */
 	const struct cpu_msr_def *msrs;
 	unsigned nmsrs;
 };
@@ -75,5 +77,8 @@ void cpu_msr_reset(struct cpu *c);
 /* Value of a stored MSR (0 if the model has none by that number). */
 uint64_t cpu_msr_value(const struct cpu *c, uint32_t index);
 void cpu_msr_store(struct cpu *c, uint32_t index, uint64_t v);
+/* RDMSR without the privilege check: hooks, then the model's MSRs; false
+ * when nobody has the index. */
+bool cpu_msr_read(struct cpu *c, uint32_t index, uint64_t *v);
 
 #endif

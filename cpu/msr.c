@@ -2,8 +2,9 @@
  *
  * Which MSRs exist, their reset values and writable bits are the model's
  * data (struct cpu_msr_def in cpu/cpuid.c). Values live in the canonical
- * state's msr[] list, so snapshots and backend switches carry them. An
- * index the model does not have goes to the core's hooks, else #GP(0).
+ * state's msr[] list, so snapshots and backend switches carry them. The
+ * core's hooks see every access first (the board's APIC owns APIC_BASE);
+ * what neither they nor the model know is #GP(0).
  *
  * The TSC counts virtual cycles, including the cycles a halted CPU skips
  * (the clock's ns_offset), so it advances with guest time, never with host
@@ -140,29 +141,40 @@ static void set_edx_eax(struct cpu *c, uint64_t v)
 	c->s.gpr[REG_DX] = (uint32_t)(v >> 32);
 }
 
+/* An MSR read: the core's hooks first (they may own any index, e.g. the
+ * board's local APIC behind APIC_BASE), then the model's own MSRs. */
+bool cpu_msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
+{
+	const struct cpu_msr_def *d;
+
+	if (c->hooks.rdmsr && c->hooks.rdmsr(c->hooks.opaque, idx, v))
+		return true;
+	d = msr_def(c, idx);
+	if (!d)
+		return false;
+	if (d->kind == MK_TSC)
+		*v = cpu_tsc_read(c);
+	else if (d->kind == MK_RO)
+		*v = d->reset;
+	else if (d->kind == MK_IGNORE)
+		*v = 0;
+	else
+		*v = cpu_msr_value(c, idx);
+	return true;
+}
+
 /* 0F 32 */
 void op_rdmsr(struct cpu *c, const struct insn *i)
 {
-	uint32_t idx = (uint32_t)c->s.gpr[REG_CX];
-	const struct cpu_msr_def *d;
 	uint64_t v = 0;
 
 	need_cpl0(c);
-	d = msr_def(c, idx);
-	if (!d) {
-		if (!c->hooks.rdmsr || !c->hooks.rdmsr(c->hooks.opaque, idx, &v))
-			cpu_fault_err(c, EXC_GP, 0);
-	} else if (d->kind == MK_TSC) {
-		v = cpu_tsc_read(c);
-	} else if (d->kind == MK_RO) {
-		v = d->reset;
-	} else if (d->kind != MK_IGNORE) {
-		v = cpu_msr_value(c, idx);
-	}
+	if (!cpu_msr_read(c, (uint32_t)c->s.gpr[REG_CX], &v))
+		cpu_fault_err(c, EXC_GP, 0);
 	set_edx_eax(c, v);
 }
 
-/* 0F 30 */
+/* 0F 30: hooks first, as for reads. */
 void op_wrmsr(struct cpu *c, const struct insn *i)
 {
 	uint32_t idx = (uint32_t)c->s.gpr[REG_CX];
@@ -171,13 +183,10 @@ void op_wrmsr(struct cpu *c, const struct insn *i)
 	const struct cpu_msr_def *d;
 
 	need_cpl0(c);
-	d = msr_def(c, idx);
-	if (!d) {
-		if (!c->hooks.wrmsr || !c->hooks.wrmsr(c->hooks.opaque, idx, v))
-			cpu_fault_err(c, EXC_GP, 0);
+	if (c->hooks.wrmsr && c->hooks.wrmsr(c->hooks.opaque, idx, v))
 		return;
-	}
-	if (!msr_write_ok(d, v))
+	d = msr_def(c, idx);
+	if (!d || !msr_write_ok(d, v))
 		cpu_fault_err(c, EXC_GP, 0);
 	switch (d->kind) {
 	case MK_TSC:

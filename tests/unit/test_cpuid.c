@@ -157,6 +157,10 @@ static bool hook_cpuid(void *opaque, uint32_t leaf, uint32_t sub,
 
 static bool hook_rdmsr(void *opaque, uint32_t index, uint64_t *v)
 {
+	if (index == 0x1b) { /* a board APIC, enabled */
+		*v = 0xfee00900ull;
+		return true;
+	}
 	if (index != 0x40000000)
 		return false;
 	*v = 0x1122334455667788ull;
@@ -225,4 +229,21 @@ Test(cpuid, msrs_survive_get_and_set_state)
 	cpu_set_state(cpu, &saved);
 	s = run(rd, sizeof(rd));
 	cr_assert_eq(s.gpr[REG_AX], 0x12345006);
+}
+
+Test(cpuid, apic_bit_follows_the_boards_apic_base)
+{
+	struct cpu_hooks h = { .rdmsr = hook_rdmsr };
+	struct cpu_state s;
+
+	boot("pentium2");
+	s = cpuid(1);
+	cr_assert_eq(s.gpr[REG_DX] & (1u << 9), 0, "no APIC behind the hooks");
+	cpu_set_hooks(cpu, &h);
+	s = cpuid(1);
+	cr_assert_eq(s.gpr[REG_DX], 0xb93d | (1u << 9));
+	boot("pentium");
+	cpu_set_hooks(cpu, &h);
+	s = cpuid(1);
+	cr_assert_eq(s.gpr[REG_DX] & (1u << 9), 0, "no on-chip APIC modelled");
 }
