@@ -307,6 +307,7 @@ static void machine_handle_halt(struct machine *m)
 int machine_run(struct machine *m)
 {
 	uint64_t wall0 = wall_ns(), virt0 = clock_now(&m->clock);
+	uint64_t pace0 = wall0; /* wall time when virt0 was taken */
 	uint64_t sync = virt0 + SYNC_QUANTUM_NS;
 
 	while (!m->stop) {
@@ -348,6 +349,15 @@ int machine_run(struct machine *m)
 			record_sync(m->record, m, now);
 		if (m->replay)
 			replay_sync(m->replay, m, now);
+		if (m->resync) {
+			/* The UI paused or loaded a snapshot: pacing starts
+			 * over here, with no time to catch up or wait out. */
+			m->resync = false;
+			now = clock_now(&m->clock);
+			sync = now + SYNC_QUANTUM_NS;
+			virt0 = now;
+			pace0 = wall_ns();
+		}
 		uint64_t wall = wall_ns() - wall0;
 		if (m->cfg.timeout_ms && wall >= m->cfg.timeout_ms * 1000000ull) {
 			machine_request_exit(m, MACHINE_EXIT_TIMEOUT,
@@ -356,8 +366,9 @@ int machine_run(struct machine *m)
 			break;
 		}
 		uint64_t virt = now - virt0;
-		if (!m->cfg.speed_max && virt > wall + 2 * SYNC_QUANTUM_NS) {
-			uint64_t ahead = virt - wall;
+		uint64_t paced = wall - (pace0 - wall0);
+		if (!m->cfg.speed_max && virt > paced + 2 * SYNC_QUANTUM_NS) {
+			uint64_t ahead = virt - paced;
 			struct timespec ts = { (time_t)(ahead / 1000000000ull),
 					       (long)(ahead % 1000000000ull) };
 			nanosleep(&ts, NULL);

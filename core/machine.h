@@ -41,6 +41,7 @@ struct script;
 struct boot_image;
 struct record;
 struct replay;
+struct ui;
 
 struct machine_config {
 	const struct cpu_model *cpu;
@@ -130,6 +131,8 @@ struct machine {
 	struct script *script;
 	struct record *record; /* --record: input and checkpoints to a trace */
 	struct replay *replay; /* lucid replay: input from a trace, not the host */
+	struct ui *ui;         /* window, monitor, hotkeys (ui/ui.h); may be NULL */
+	bool resync;           /* the UI paused or loaded: re-base pacing */
 	bool stdin_eof;
 	struct machine_device dev[MACHINE_MAX_DEVICES];
 	unsigned ndev;
@@ -170,6 +173,10 @@ int pc_build(struct machine *m, char *err, size_t errlen);
 int pc_open_disks(struct machine *m, struct cmos_pc_info *info, char *err,
 		  size_t errlen);
 int pc_build_storage(struct machine *m, char *err, size_t errlen);
+/* Change the medium in floppy drive 0/1 while running (path NULL ejects).
+ * 0, or -1 with one line in err (the old medium stays). */
+int pc_swap_floppy(struct machine *m, unsigned drive, const char *path,
+		   char *err, size_t errlen);
 /* Host input at a sync point (serial console). */
 void pc_poll_host(struct machine *m);
 /* core/pc_apic.c: LAPIC + IOAPIC + ACPI tables, for models with an APIC. */

@@ -103,3 +103,35 @@ int pc_build_storage(struct machine *m, char *err, size_t errlen)
 		}
 	return 0;
 }
+
+int pc_swap_floppy(struct machine *m, unsigned drive, const char *path,
+		   char *err, size_t errlen)
+{
+	struct disk *d = NULL;
+	char why[256];
+
+	if (drive > 1 || !m->fdc || (!m->disk[PC_FDA + drive] && !path)) {
+		snprintf(err, errlen, "no floppy in drive %c", 'A' + drive);
+		return -1;
+	}
+	if (path) {
+		d = disk_open(path, m->cfg.persist ? DISK_PERSIST : 0, why,
+			      sizeof(why));
+		if (!d) {
+			snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+		if (fdc_insert(m->fdc, drive, d)) {
+			snprintf(err, errlen, "%s: size %llu is not a floppy's",
+				 path, (unsigned long long)disk_size(d));
+			disk_close(d);
+			return -1;
+		}
+	} else {
+		fdc_eject(m->fdc, drive);
+	}
+	/* The FDC holds the new disk now; the old one can go. */
+	disk_close(m->disk[PC_FDA + drive]);
+	m->disk[PC_FDA + drive] = d;
+	return 0;
+}

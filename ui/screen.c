@@ -106,6 +106,9 @@ int screen_write_png(struct vga *v, const char *path, char *err,
 	/* A fresh buffer: make the device write every row. */
 	v->last_w = v->last_h = 0;
 	vga_render(v, fb, &w, &h);
+	/* The window's buffer missed this frame's changes: its next render
+	 * must write every row. */
+	v->last_w = v->last_h = 0;
 	rc = png_write_xrgb(path, fb, w, h, err, errlen);
 	free(fb);
 	return rc;

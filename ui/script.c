@@ -10,11 +10,6 @@
 #include "core/cli.h"
 #include "core/machine.h"
 #include "core/util.h"
-#include "ui/keymap.h"
-
-/* Virtual time between key transitions: slow enough that the keyboard's
- * 16-byte buffer and a BIOS INT 9 handler never drop one. */
-#define SCRIPT_KEY_GAP_NS 20000000ull
 
 static const struct {
 	const char *name;
@@ -30,8 +25,7 @@ static const struct {
 	{ "quit", SCRIPT_QUIT, false },
 };
 
-/* A quoted string with \n \t \\ \" escapes, or a bare word. */
-static char *parse_arg(const char *p, const char **why)
+char *script_parse_arg(const char *p, const char **why)
 {
 	size_t len = strlen(p);
 	char *out = xcalloc(1, len + 1), *o = out;
@@ -86,18 +80,6 @@ static char *parse_arg(const char *p, const char **why)
 	return out;
 }
 
-/* "ctrl+alt+del": every part must name a key. */
-static bool combo_valid(const char *combo)
-{
-	char buf[128];
-	snprintf(buf, sizeof(buf), "%s", combo);
-	for (char *save = NULL, *t = strtok_r(buf, "+", &save); t;
-	     t = strtok_r(NULL, "+", &save))
-		if (!keymap_by_name(t))
-			return false;
-	return combo[0] && combo[strlen(combo) - 1] != '+';
-}
-
 static const char *script_parse_line(struct script_cmd *c, char *line)
 {
 	char *p = line, *word = line;
@@ -120,7 +102,7 @@ static const char *script_parse_line(struct script_cmd *c, char *line)
 		return *p ? "takes no argument" : NULL;
 	if (!*p)
 		return "needs an argument";
-	c->arg = parse_arg(p, &why);
+	c->arg = script_parse_arg(p, &why);
 	if (!c->arg)
 		return why;
 	if (!c->arg[0])
@@ -130,14 +112,10 @@ static const char *script_parse_line(struct script_cmd *c, char *line)
 		if (cli_parse_duration_ms(c->arg, &ms))
 			return "want a duration such as 2s or 500ms";
 		c->ns = ms * 1000000ull;
-	} else if (c->op == SCRIPT_KEY && !combo_valid(c->arg)) {
+	} else if (c->op == SCRIPT_KEY && !keyq_combo_valid(c->arg)) {
 		return "unknown key in the combination";
-	} else if (c->op == SCRIPT_TYPE) {
-		for (const char *q = c->arg; *q; q++) {
-			bool shift;
-			if (!keymap_by_char(*q, &shift))
-				return "a character with no key on a US keyboard";
-		}
+	} else if (c->op == SCRIPT_TYPE && !keyq_text_valid(c->arg)) {
+		return "a character with no key on a US keyboard";
 	}
 	return NULL;
 }
@@ -200,7 +178,7 @@ void script_free(struct script *s)
 	for (unsigned i = 0; i < s->ncmd; i++)
 		free(s->cmd[i].arg);
 	free(s->cmd);
-	free(s->keys);
+	keyq_free(&s->keys);
 	free(s->path);
 	free(s);
 }
@@ -223,42 +201,6 @@ int script_check(const struct script *s, char *err, size_t errlen)
 	return 0;
 }
 
-static void script_push_key(struct script *s, uint16_t key, bool pressed)
-{
-	s->keys = xrealloc(s->keys, (s->nkeys + 1) * sizeof(*s->keys));
-	s->keys[s->nkeys++] = (struct script_key){ key, pressed };
-}
-
-static void script_queue_type(struct script *s, const char *text)
-{
-	for (const char *p = text; *p; p++) {
-		bool shift = false;
-		uint16_t key = keymap_by_char(*p, &shift);
-		if (shift)
-			script_push_key(s, KEY_LSHIFT, true);
-		script_push_key(s, key, true);
-		script_push_key(s, key, false);
-		if (shift)
-			script_push_key(s, KEY_LSHIFT, false);
-	}
-}
-
-static void script_queue_combo(struct script *s, const char *combo)
-{
-	uint16_t keys[16];
-	unsigned n = 0;
-	char buf[128];
-
-	snprintf(buf, sizeof(buf), "%s", combo);
-	for (char *save = NULL, *t = strtok_r(buf, "+", &save); t && n < 16;
-	     t = strtok_r(NULL, "+", &save))
-		keys[n++] = keymap_by_name(t);
-	for (unsigned i = 0; i < n; i++)
-		script_push_key(s, keys[i], true);
-	while (n--)
-		script_push_key(s, keys[n], false);
-}
-
 /* Start or continue the current command; true when it has finished. */
 static bool script_run_cmd(struct script *s, struct machine *m,
 			   struct script_cmd *c, uint64_t now)
@@ -278,21 +220,13 @@ static bool script_run_cmd(struct script *s, struct machine *m,
 	case SCRIPT_TYPE:
 	case SCRIPT_KEY:
 		if (!s->started) {
-			s->nkeys = s->keypos = 0;
+			keyq_clear(&s->keys);
 			if (c->op == SCRIPT_TYPE)
-				script_queue_type(s, c->arg);
+				keyq_type(&s->keys, c->arg);
 			else
-				script_queue_combo(s, c->arg);
+				keyq_combo(&s->keys, c->arg);
 		}
-		if (now < s->wait_until)
-			return false;
-		if (s->keypos == s->nkeys)
-			return true;
-		s->hooks.key(s->hooks.opaque, s->keys[s->keypos].key,
-			     s->keys[s->keypos].pressed);
-		s->keypos++;
-		s->wait_until = now + SCRIPT_KEY_GAP_NS;
-		return false;
+		return keyq_step(&s->keys, now, s->hooks.key, s->hooks.opaque);
 	case SCRIPT_WAIT:
 		if (!s->started)
 			s->wait_until = now + c->ns;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/watch.h"
+#include "ui/keyq.h"
 
 struct machine;
 
@@ -42,12 +43,6 @@ struct script_cmd {
 	unsigned line;
 };
 
-/* One key transition queued by `type` or `key`. */
-struct script_key {
-	uint16_t key;
-	bool pressed;
-};
-
 /* What the script needs from the rest of Lucid; set by the board. */
 struct script_hooks {
 	void *opaque;
@@ -65,14 +60,18 @@ struct script {
 	unsigned ncmd, pc;
 	struct script_hooks hooks;
 	/* Execution state (a pure function of the run). */
-	uint64_t wait_until;     /* SCRIPT_WAIT, and the gap between keys */
+	uint64_t wait_until;     /* SCRIPT_WAIT */
 	bool started;            /* the current command has begun */
-	struct script_key *keys; /* transitions still to send */
-	unsigned nkeys, keypos;
+	struct keyq keys;        /* transitions still to send */
 	struct text_watch serial;
 	bool serial_seen;
 	bool done;
 };
+
+/* A quoted string with \n \t \b \\ \" escapes (other backslashes stay
+ * as written: "A:\>"), or one bare word; nothing may follow. A malloc'ed
+ * copy, or NULL with the reason in *why. (Shared with the monitor.) */
+char *script_parse_arg(const char *p, const char **why);
 
 /* Parse FILE; NULL with "FILE:LINE: reason" in err. */
 struct script *script_load(const char *path, char *err, size_t errlen);
