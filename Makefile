@@ -35,7 +35,7 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 # Guest programs built into the binary (assembled with nasm, linked in as
 # data through .incbin): symbol name -> source.
 GEN := build/gen
-ROM_OBJS := $(GEN)/demo_rom.o $(GEN)/bench_cpu_rom.o
+ROM_OBJS := $(GEN)/demo_rom.o $(GEN)/bench_cpu_rom.o $(GEN)/demo_floppy.o
 
 define rom_rule
 $(GEN)/$(1).o: $(2)
@@ -45,6 +45,7 @@ $(GEN)/$(1).o: $(2)
 	$(CC) -c -o $$@ $(GEN)/$(1).S
 endef
 $(eval $(call rom_rule,demo_rom,core/demo.asm))
+$(eval $(call rom_rule,demo_floppy,core/demo_floppy.asm))
 
 # Test guests of our own (tests/guests/*.asm): flat 64 KiB+ BIOS images that
 # integration tests boot with --bios and check through the debug console.

@@ -7,6 +7,7 @@
 
 #include "core/bench.h"
 #include "core/cli.h"
+#include "core/demo.h"
 #include "core/machine.h"
 #include "core/version.h"
 #include "cpu/cpu.h"
@@ -36,9 +37,14 @@ static const char usage_run[] =
 	"  --cpu MODEL        8086, 286, 386, 486, pentium, pentium2 (default 286)\n"
 	"  --mhz N            CPU clock in MHz (default: the model's)\n"
 	"  --mem SIZE         RAM, e.g. 640K, 16M (default 16M; 8086: 640K)\n"
-	"  --bios FILE        firmware image (default: the built-in demo ROM)\n"
+	"  --bios FILE        firmware image, or builtin: the built-in demo ROM\n"
+	"                     (default: Debian's SeaBIOS on 386 and later\n"
+	"                     models when installed, else builtin)\n"
 	"  --accel interp     CPU backend (kvm arrives with its issue)\n"
-	"  --demo             boot the built-in demo machine and describe it\n"
+	"  --demo             describe the machine and boot the demo floppy under\n"
+	"                     SeaBIOS (a pentium2 unless --cpu; COM1 on stdio;\n"
+	"                     type a line, Esc or quit powers off); without\n"
+	"                     SeaBIOS, or with --bios builtin, the built-in ROM\n"
 	"  --rtc TIME         RTC at power-on, UTC, e.g. 1994-06-01T12:00:00\n"
 	"                     (default: the host's time when the run starts)\n"
 	"  --kernel FILE      direct boot, no BIOS code runs: a Linux bzImage\n"
@@ -163,6 +169,7 @@ static int cmd_run(int argc, char **argv)
 {
 	struct machine_config cfg = { .accel = "interp" };
 	bool demo = false, mem_set = false, rtc_set = false;
+	bool cpu_set = false, bios_set = false;
 	const char *acpi_dir = NULL;
 	const char *record = NULL;
 	unsigned checkpoint_ms = RECORD_DEFAULT_CHECKPOINT_MS;
@@ -176,6 +183,7 @@ static int cmd_run(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_CPU:
+			cpu_set = true;
 			cfg.cpu = cpu_model_find(optarg);
 			if (!cfg.cpu)
 				return fail("--cpu %s: unknown model (8086, 286, 386, 486, pentium, pentium2)",
@@ -193,7 +201,8 @@ static int cmd_run(int argc, char **argv)
 			mem_set = true;
 			break;
 		case OPT_BIOS:
-			cfg.bios = optarg;
+			bios_set = true;
+			cfg.bios = strcmp(optarg, "builtin") ? optarg : NULL;
 			break;
 		case OPT_ACCEL:
 			if (strcmp(optarg, "interp"))
@@ -318,6 +327,11 @@ static int cmd_run(int argc, char **argv)
 	if (optind < argc)
 		return fail("run: unexpected argument '%s'", argv[optind]);
 
+	/* Firmware (default SeaBIOS), and what --demo boots. */
+	char demo_fda[4096], derr[256];
+	if (demo_setup(&cfg, demo, cpu_set, bios_set, demo_fda,
+		       sizeof(demo_fda), derr, sizeof(derr)))
+		return fail("%s", derr);
 	if (!cfg.mhz)
 		cfg.mhz = cfg.cpu->default_mhz;
 	if (!mem_set)
@@ -339,8 +353,6 @@ static int cmd_run(int argc, char **argv)
 	 * recording, written to the trace). */
 	if (!rtc_set)
 		cfg.rtc_start = (int64_t)time(NULL);
-	if (demo && !cfg.debugcon)
-		cfg.debugcon = "stdio";
 	if (acpi_dir)
 		return run_acpi_dump(&cfg, acpi_dir);
 

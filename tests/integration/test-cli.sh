@@ -7,6 +7,14 @@ test_help_lists_commands_and_run_options() {
 	expect_rc 0 && expect_in out "--cpu MODEL" && expect_in out "--timeout"
 }
 
+test_bios_defaults_to_seabios_and_builtin_keeps_the_rom() {
+	lucid_run run_help_bios 5 run --help
+	expect_rc 0 && expect_in out "default: Debian's SeaBIOS" || return 1
+	lucid_run builtin 10 run --bios builtin --debugcon stdio --speed max \
+		--timeout 5s
+	expect_rc 0 && expect_in out "hello from the guest"
+}
+
 test_version_prints_version() {
 	lucid_run version 5 --version
 	expect_rc 0 && expect_in out "lucid "

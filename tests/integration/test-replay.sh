@@ -19,7 +19,7 @@ need_echo() {
 }
 
 test_demo_replays_with_a_matching_final_hash() {
-	lucid_run demo_rec 20 run --demo --speed max --timeout 10s \
+	lucid_run demo_rec 20 run --demo --bios builtin --speed max --timeout 10s \
 		--record "$OUT/demo.lrt"
 	expect_rc 0 && expect_in err "record: $OUT/demo.lrt" || return 1
 	lucid_run demo_rep 20 replay "$OUT/demo.lrt"
