@@ -31,8 +31,20 @@ struct backend_ops {
 	void (*get_state)(void *priv, struct cpu_state *s);
 	void (*set_state)(void *priv, const struct cpu_state *s);
 	uint64_t (*icount)(void *priv); /* retired instructions */
+	/* Becoming the machine's running backend: take the CPU's pins (NMI)
+	 * from core/irq. May be NULL. */
+	void (*activate)(void *priv);
 };
 
 extern const struct backend_ops interp_backend;
+/* accel/kvm.c: the same machine under /dev/kvm (386 and later models).
+ * Not deterministic: virtual time follows the host clock while it runs. */
+extern const struct backend_ops kvm_backend;
+
+/* The host's KVM module as /sys/module shows it (kvm_intel, kvm_amd, or
+ * kvm_pvm, a nested KVM that emulates guest instructions). */
+const char *kvm_host_module(void);
+/* Exit counts of a KVM backend (lucid bench kvm). */
+void kvm_stats(void *priv, uint64_t *exits, uint64_t *io, uint64_t *mmio);
 
 #endif

@@ -11,6 +11,7 @@
 struct interp {
 	struct cpu *cpu;
 	struct clock *clock;
+	struct irq *irq;
 };
 
 static void interp_nmi(void *opaque)
@@ -33,6 +34,7 @@ static void *interp_create(struct machine *m, char *err, unsigned errlen)
 	cpu_set_hooks(c, &m->cpu_hooks);
 	irq_set_nmi_handler(&m->irq, interp_nmi, c);
 	in->clock = &m->clock;
+	in->irq = &m->irq;
 	return in;
 }
 
@@ -85,6 +87,12 @@ static void interp_set_state(void *priv, const struct cpu_state *s)
 	cpu_set_state(((struct interp *)priv)->cpu, s);
 }
 
+static void interp_activate(void *priv)
+{
+	struct interp *in = priv;
+	irq_set_nmi_handler(in->irq, interp_nmi, in->cpu);
+}
+
 static uint64_t interp_icount(void *priv)
 {
 	return cpu_icount(((struct interp *)priv)->cpu);
@@ -100,4 +108,5 @@ const struct backend_ops interp_backend = {
 	.get_state = interp_get_state,
 	.set_state = interp_set_state,
 	.icount = interp_icount,
+	.activate = interp_activate,
 };

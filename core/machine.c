@@ -162,9 +162,7 @@ int machine_create(struct machine *m, const struct machine_config *cfg,
 	if (machine_load_bios(m, err, errlen))
 		goto fail;
 
-	m->backend = &interp_backend;
-	m->backend_priv = m->backend->create(m, err, (unsigned)errlen);
-	if (!m->backend_priv)
+	if (machine_accel_setup(m, err, errlen))
 		goto fail;
 	state_add_hooked(&m->state, "cpu", cpu_state_fields, &m->cpu_state,
 			 machine_cpu_pre_save, machine_cpu_post_load, m);
@@ -215,8 +213,7 @@ void machine_destroy(struct machine *m)
 		if (d->destroy)
 			d->destroy(d->opaque);
 	}
-	if (m->backend_priv)
-		m->backend->destroy(m->backend_priv);
+	machine_accel_destroy(m);
 	boot_release(m);
 	debugcon_destroy(m->debugcon);
 	state_destroy(&m->state);
@@ -233,7 +230,7 @@ void machine_reset(struct machine *m)
 	for (unsigned i = 0; i < m->ndev; i++)
 		if (m->dev[i].reset)
 			m->dev[i].reset(m->dev[i].opaque);
-	m->backend->reset(m->backend_priv);
+	machine_accel_reset(m);
 	boot_apply(m); /* direct boot: kernel, parameters, entry state */
 }
 
@@ -259,6 +256,11 @@ void machine_describe(struct machine *m, FILE *out)
 	fprintf(out, "machine: %s CPU at %u MHz, %llu KiB RAM, backend %s\n",
 		m->cfg.cpu->desc, m->cfg.mhz,
 		(unsigned long long)(m->mem->ram_size >> 10), m->backend->name);
+	if (m->nbackends > 1)
+		fprintf(out, "  accel: kvm on %s (virtual time follows the host clock: not deterministic), interpreter %s\n",
+			kvm_host_module(),
+			m->switch_at_ns ? "takes over at --switch-at-ms"
+					: "on standby");
 	for (unsigned i = 0; i < m->mem->nregion; i++) {
 		const struct mem_region *r = &m->mem->region[i];
 		fprintf(out, "  memory %08llx-%08llx %s %s\n",
@@ -311,9 +313,11 @@ int machine_run(struct machine *m)
 	uint64_t sync = virt0 + SYNC_QUANTUM_NS;
 
 	while (!m->stop) {
+		machine_accel_poll(m);
 		uint64_t until = clock_next_deadline(&m->clock);
 		if (until > sync)
 			until = sync;
+		until = machine_accel_limit(m, until);
 		switch (m->backend->run(m->backend_priv, until)) {
 		case BACKEND_EXIT_HALT:
 			machine_handle_halt(m);

@@ -50,7 +50,8 @@ struct machine_config {
 	const char *bios;       /* firmware file, or: */
 	const uint8_t *rom;     /* an in-memory image (NULL: the demo ROM) */
 	size_t rom_len;
-	const char *accel;      /* "interp" (kvm arrives with its issue) */
+	const char *accel;      /* "interp" (NULL too), "kvm" or "auto" */
+	uint64_t switch_at_ms;  /* --switch-at-ms: change backend then (0: no) */
 	const char *debugcon;   /* NULL, "stdio" or a file path */
 	const char *serial;     /* COM1: stdio|file:PATH|tcp:127.0.0.1:PORT|none */
 	const char *until_serial;
@@ -98,8 +99,16 @@ struct machine {
 	struct bus *bus;
 	struct mem *mem;
 	struct state state;
-	const struct backend_ops *backend;
+	const struct backend_ops *backend; /* the running one of backends[] */
 	void *backend_priv;
+	/* [0] the interpreter (always), [1] KVM if asked for
+	 * (core/machine_accel.c). */
+	struct machine_backend {
+		const struct backend_ops *ops;
+		void *priv;
+	} backends[2];
+	unsigned nbackends;
+	uint64_t switch_at_ns; /* pending --switch-at-ms, 0 = none */
 	struct cpu_state cpu_state; /* snapshot/hash view of the CPU */
 	struct debugcon *debugcon;
 	struct pic *pic;
@@ -182,6 +191,17 @@ void pc_poll_host(struct machine *m);
 /* core/pc_apic.c: LAPIC + IOAPIC + ACPI tables, for models with an APIC. */
 bool pc_has_apic(const struct cpu_model *model);
 int pc_build_apic(struct machine *m, char *err, size_t errlen);
+
+/* core/machine_accel.c: the backends. Setup creates the interpreter and,
+ * for --accel kvm|auto, KVM; reset gives the running one the model's
+ * reset state. machine_switch_backend moves the CPU state to another
+ * backend at an instruction boundary (0, or -1 if the machine lacks it). */
+int machine_accel_setup(struct machine *m, char *err, size_t errlen);
+void machine_accel_destroy(struct machine *m);
+void machine_accel_reset(struct machine *m);
+int machine_switch_backend(struct machine *m, const struct backend_ops *to);
+uint64_t machine_accel_limit(struct machine *m, uint64_t until);
+void machine_accel_poll(struct machine *m);
 
 /* One line per part: what the machine has (for the demo and `info`). */
 void machine_describe(struct machine *m, FILE *out);

@@ -9,12 +9,14 @@
 #include "core/cli.h"
 #include "core/demo.h"
 #include "core/machine.h"
+#include "core/util.h"
 #include "core/version.h"
 #include "cpu/cpu.h"
 #include "devices/acpi_tables.h"
 #include "traces/commands.h"
 #include "traces/record.h"
 #include "ui/screen.h"
+#include "ui/ui.h"
 
 static const char usage_main[] =
 	"Usage: lucid <command> [options]\n"
@@ -40,7 +42,12 @@ static const char usage_run[] =
 	"  --bios FILE        firmware image, or builtin: the built-in demo ROM\n"
 	"                     (default: Debian's SeaBIOS on 386 and later\n"
 	"                     models when installed, else builtin)\n"
-	"  --accel interp     CPU backend (kvm arrives with its issue)\n"
+	"  --accel interp|kvm|auto   CPU backend (default interp). kvm: the\n"
+	"                     same machine under /dev/kvm, 386 and later models;\n"
+	"                     virtual time then follows the host clock, so runs\n"
+	"                     are not deterministic. auto: kvm if it works\n"
+	"  --switch-at-ms N   after N ms of guest time, move the CPU to the other\n"
+	"                     backend (kvm <-> interp) at an instruction boundary\n"
 	"  --demo             describe the machine and boot the demo floppy under\n"
 	"                     SeaBIOS (a pentium2 unless --cpu; COM1 on stdio;\n"
 	"                     type a line, Esc or quit powers off); without\n"
@@ -63,10 +70,21 @@ static const char usage_run[] =
 	"  --cdrom ISO        ATAPI CD-ROM, secondary master\n"
 	"  --persist          write the guest's changes into the images\n"
 	"                     Boot order: a, c, d with --fda; else c, d, a\n"
+	"  --floppies A.img,B.img   floppies for A: to cycle through (the first\n"
+	"                     is inserted; Ctrl+Alt+D or the monitor's\n"
+	"                     swap-floppy change it); --fda given twice or more\n"
+	"                     does the same\n"
 	"\n"
 	"Output and ending:\n"
 	"  --serial TARGET    COM1: stdio, file:PATH, tcp:127.0.0.1:PORT, none\n"
-	"  --display none     no window (the default until the SDL window lands)\n"
+	"  --display sdl|none|auto   an SDL2 window, none, or auto (default): a\n"
+	"                     window when $DISPLAY/$WAYLAND_DISPLAY is set and\n"
+	"                     SDL starts, else none (with a one-line note if\n"
+	"                     SDL failed); sdl without a display is an error\n"
+	"  --monitor stdio|tcp:127.0.0.1:PORT   the monitor console: info, stop,\n"
+	"                     cont, screenshot FILE, screenshot-window FILE,\n"
+	"                     sendkey COMBO, type \"TEXT\", swap-floppy [FILE],\n"
+	"                     savevm FILE, loadvm FILE, quit, help\n"
 	"  --screen-text      print the text screen as UTF-8 when the run ends\n"
 	"  --screenshot-on-exit PNG   write the last frame to a PNG file\n"
 	"  --vga std|none     PCI VGA with SeaBIOS's VGA BIOS (default), or none\n"
@@ -87,6 +105,13 @@ static const char usage_run[] =
 	"  --checkpoint-ms N  checkpoint every N ms of guest time (default 100)\n"
 	"  --log SPEC         log levels, e.g. cpu=debug,bus=info or 'debug'\n"
 	"\n"
+	"Window hotkeys (Ctrl+Alt+key): P pause/resume, S screenshot\n"
+	"(lucid-shot-NNN.png), V save state to lucid-quick.state, L load it,\n"
+	"D next --floppies image, End send Ctrl+Alt+Del, G release the mouse\n"
+	"(a click in the window captures it), F fullscreen, I integer/smooth\n"
+	"scaling, Q quit. Keys go to the guest by position (host layout\n"
+	"ignored); host key repeat is dropped (the guest keyboard repeats).\n"
+	"\n"
 	"Exit codes: 0 guest finished (halt for good, power-off, --until-*),\n"
 	"1 bad input or setup error, 3 triple fault with --no-reboot, 124 timeout.\n";
 
@@ -96,8 +121,10 @@ enum {
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
 	OPT_RECORD, OPT_CHECKPOINT_MS, OPT_NO_REBOOT,
 	OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_NO_ACPI, OPT_ACPI_DUMP,
-	OPT_DISPLAY, OPT_SCREEN_TEXT, OPT_SCREENSHOT, OPT_VGA,
+	OPT_DISPLAY, OPT_MONITOR, OPT_FLOPPIES, OPT_SCREEN_TEXT, OPT_SCREENSHOT,
+	OPT_VGA,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
+	OPT_SWITCH_AT_MS,
 };
 
 static const struct option run_options[] = {
@@ -127,6 +154,8 @@ static const struct option run_options[] = {
 	{ "no-acpi", no_argument, NULL, OPT_NO_ACPI },
 	{ "acpi-dump", required_argument, NULL, OPT_ACPI_DUMP },
 	{ "display", required_argument, NULL, OPT_DISPLAY },
+	{ "monitor", required_argument, NULL, OPT_MONITOR },
+	{ "floppies", required_argument, NULL, OPT_FLOPPIES },
 	{ "screen-text", no_argument, NULL, OPT_SCREEN_TEXT },
 	{ "screenshot-on-exit", required_argument, NULL, OPT_SCREENSHOT },
 	{ "vga", required_argument, NULL, OPT_VGA },
@@ -136,6 +165,7 @@ static const struct option run_options[] = {
 	{ "hdb", required_argument, NULL, OPT_HDB },
 	{ "cdrom", required_argument, NULL, OPT_CDROM },
 	{ "persist", no_argument, NULL, OPT_PERSIST },
+	{ "switch-at-ms", required_argument, NULL, OPT_SWITCH_AT_MS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -176,6 +206,10 @@ static int cmd_run(int argc, char **argv)
 	int opt;
 	bool screen_text = false;
 	const char *screenshot = NULL;
+	/* The UI: window, monitor, the A: images to cycle through. */
+	const char *floppies[16];
+	struct ui_config ui_cfg = { .display = DISPLAY_AUTO,
+				    .floppies = floppies };
 
 	cfg.cpu = cpu_model_find("286");
 	opterr = 0;
@@ -205,10 +239,20 @@ static int cmd_run(int argc, char **argv)
 			cfg.bios = strcmp(optarg, "builtin") ? optarg : NULL;
 			break;
 		case OPT_ACCEL:
-			if (strcmp(optarg, "interp"))
-				return fail("--accel %s: only 'interp' is available in this build",
+			if (strcmp(optarg, "interp") && strcmp(optarg, "kvm") &&
+			    strcmp(optarg, "auto"))
+				return fail("--accel %s: want interp, kvm or auto",
 					    optarg);
+			cfg.accel = optarg;
 			break;
+		case OPT_SWITCH_AT_MS: {
+			unsigned ms;
+			if (cli_parse_uint(optarg, 1, 86400000, &ms))
+				return fail("--switch-at-ms %s: want a whole number of ms, 1 to 86400000",
+					    optarg);
+			cfg.switch_at_ms = ms;
+			break;
+		}
 		case OPT_DEMO:
 			demo = true;
 			break;
@@ -281,11 +325,21 @@ static int cmd_run(int argc, char **argv)
 			rtc_set = true;
 			break;
 		case OPT_DISPLAY:
-			if (!strcmp(optarg, "sdl"))
-				return fail("--display %s: the SDL window arrives with its issue; use --display none",
+			if (display_parse_kind(optarg, &ui_cfg.display))
+				return fail("--display %s: want sdl, none or auto",
 					    optarg);
-			if (strcmp(optarg, "none"))
-				return fail("--display %s: want none", optarg);
+			break;
+		case OPT_MONITOR:
+			ui_cfg.monitor = optarg;
+			break;
+		case OPT_FLOPPIES:
+			/* Split in place: argv strings are ours to modify. */
+			for (char *save = NULL, *t = strtok_r(optarg, ",", &save);
+			     t; t = strtok_r(NULL, ",", &save)) {
+				if (ui_cfg.nfloppies == ARRAY_SIZE(floppies))
+					return fail("--floppies: at most 16 images%s", "");
+				floppies[ui_cfg.nfloppies++] = t;
+			}
 			break;
 		case OPT_SCREEN_TEXT:
 			screen_text = true;
@@ -299,7 +353,9 @@ static int cmd_run(int argc, char **argv)
 			cfg.vga = optarg;
 			break;
 		case OPT_FDA:
-			cfg.fda = optarg;
+			if (ui_cfg.nfloppies == ARRAY_SIZE(floppies))
+				return fail("--fda: at most 16 images%s", "");
+			floppies[ui_cfg.nfloppies++] = optarg;
 			break;
 		case OPT_FDB:
 			cfg.fdb = optarg;
@@ -326,6 +382,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return fail("run: unexpected argument '%s'", argv[optind]);
+	if (ui_cfg.nfloppies)
+		cfg.fda = floppies[0];
+	if (ui_cfg.monitor && cfg.serial && !strcmp(ui_cfg.monitor, "stdio") &&
+	    !strcmp(cfg.serial, "stdio"))
+		return fail("--monitor stdio and --serial stdio both want stdin; put one on tcp:127.0.0.1:PORT%s",
+			    "");
 
 	/* Firmware (default SeaBIOS), and what --demo boots. */
 	char demo_fda[4096], derr[256];
@@ -353,6 +415,12 @@ static int cmd_run(int argc, char **argv)
 	 * recording, written to the trace). */
 	if (!rtc_set)
 		cfg.rtc_start = (int64_t)time(NULL);
+	/* A recording must replay bit-exactly: only the interpreter can. */
+	if (record && (!strcmp(cfg.accel, "kvm") || cfg.switch_at_ms))
+		return fail("--record %s: recording needs the interpreter (KVM runs follow the host clock); drop --accel kvm / --switch-at-ms",
+			    record);
+	if (record)
+		cfg.accel = "interp";
 	if (acpi_dir)
 		return run_acpi_dump(&cfg, acpi_dir);
 
@@ -362,8 +430,15 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lucid: %s\n", err);
 		return 1;
 	}
+	struct ui *ui = ui_create(&m, &ui_cfg, err, sizeof(err));
+	if (!ui) {
+		fprintf(stderr, "lucid: %s\n", err);
+		machine_destroy(&m);
+		return 1;
+	}
 	if (record && record_start(&m, record, checkpoint_ms, err, sizeof(err))) {
 		fprintf(stderr, "lucid: %s\n", err);
+		ui_destroy(ui);
 		machine_destroy(&m);
 		return 1;
 	}
@@ -377,6 +452,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lucid: %s\n", err);
 		rc = 1;
 	}
+	ui_destroy(ui);
 	machine_destroy(&m);
 	return rc;
 }

@@ -125,7 +125,9 @@ static struct mem_region *mem_new_region(struct mem *m, uint64_t base,
 int mem_add_rom(struct mem *m, uint64_t base, const void *data, uint64_t size,
 		const char *name)
 {
-	uint8_t *copy = malloc(size ? size : 1);
+	/* Page-aligned: the KVM backend maps ROM pages as memory slots. */
+	uint8_t *copy = aligned_alloc(MEM_PAGE_SIZE,
+				      size ? size : MEM_PAGE_SIZE);
 	if (!copy)
 		return -1;
 	struct mem_region *r = mem_new_region(m, base, size, name);
