@@ -20,13 +20,13 @@
 #include "devices/pit.h"
 #include "devices/port61.h"
 #include "devices/port92.h"
+#include "devices/post.h"
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "mmu/mem.h"
 #include "devices/ps2.h"
 #include "ui/screen.h"
 #include "ui/script.h"
-#include "ui/ui.h"
 #include "traces/record.h"
 #include "traces/replay.h"
 
@@ -142,6 +142,7 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 	m->dma = dma_create(m);
 	m->i8042 = i8042_create(m, 1, 12);
 	port92_create(m);
+	post_create(m);
 	if (pc_build_serial(m, err, errlen))
 		return -1;
 
@@ -188,10 +189,6 @@ void pc_poll_host(struct machine *m)
 
 	if (m->script)
 		script_step(m->script, m, clock_now(&m->clock));
-	/* The window, hotkeys and the monitor (and a pause, which waits in
-	 * here). A replay takes no host input from them. */
-	if (m->ui)
-		ui_poll(m->ui);
 	if (m->replay) {
 		/* Replay: the trace supplies the input, the host is not read. */
 		replay_input(m->replay, m);

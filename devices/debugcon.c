@@ -59,10 +59,13 @@ struct debugcon *debugcon_create(struct machine *m, const char *target,
 		}
 		d->close_out = true;
 	}
+	/* 0x402 is QEMU's (SeaBIOS logs there), 0xE9 Bochs's: both print. */
 	if (bus_map_ports(m->bus, DEBUGCON_PORT, 1, &debugcon_ops, d,
-			  "debugcon")) {
-		snprintf(err, errlen, "debugcon: port %#x is taken",
-			 DEBUGCON_PORT);
+			  "debugcon") ||
+	    bus_map_ports(m->bus, DEBUGCON_PORT_BOCHS, 1, &debugcon_ops, d,
+			  "debugcon-e9")) {
+		snprintf(err, errlen, "debugcon: port %#x or %#x is taken",
+			 DEBUGCON_PORT, DEBUGCON_PORT_BOCHS);
 		debugcon_destroy(d);
 		return NULL;
 	}

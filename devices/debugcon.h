@@ -18,6 +18,7 @@ struct debugcon {
 };
 
 #define DEBUGCON_PORT 0x402
+#define DEBUGCON_PORT_BOCHS 0xe9
 
 /* target: "stdio", a file path, or NULL (output discarded but still
  * matched against until). Returns NULL with a reason in err. */
