@@ -27,6 +27,7 @@
 #include "devices/ps2.h"
 #include "ui/screen.h"
 #include "ui/script.h"
+#include "ui/ui.h"
 #include "traces/record.h"
 #include "traces/replay.h"
 
@@ -189,6 +190,10 @@ void pc_poll_host(struct machine *m)
 
 	if (m->script)
 		script_step(m->script, m, clock_now(&m->clock));
+	/* The window, hotkeys and the monitor (and a pause, which waits in
+	 * here). A replay takes no host input from them. */
+	if (m->ui)
+		ui_poll(m->ui);
 	if (m->replay) {
 		/* Replay: the trace supplies the input, the host is not read. */
 		replay_input(m->replay, m);
