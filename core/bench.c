@@ -152,6 +152,8 @@ int bench_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "cpu"))
 		return bench_cpu(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dos"))
+		return bench_dos(argc - 1, argv + 1);
 	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu)\n",
 		argv[1]);
 	return 1;

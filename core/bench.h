@@ -3,5 +3,7 @@
 #define LUCID_CORE_BENCH_H
 
 int bench_main(int argc, char **argv);
+/* core/bench_dos.c: lucid bench dos (FreeDOS boot vs QEMU and Bochs). */
+int bench_dos(int argc, char **argv);
 
 #endif

@@ -1,0 +1,104 @@
+/* core/bench_peer.c: running another emulator for a benchmark: find it on
+ * PATH, start it with no stdio, poll the file its COM1 writes to for a
+ * marker, kill it once the marker is there. (Apart from bench_dos.c
+ * because <signal.h> and the machine's headers disagree on REG_*.) */
+#include "core/bench_peer.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+double peer_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+bool peer_on_path(const char *exe)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, exe);
+		if (n && access(buf, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/* Does FILE contain TEXT yet? */
+static bool file_has(const char *path, const char *text)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	for (ssize_t i = 0; i < n; i++) /* NULs from the guest: skip them */
+		if (!buf[i])
+			buf[i] = ' ';
+	return strstr(buf, text);
+}
+
+void peer_run_until(char *const argv[], const char *com1,
+		    const char *marker, unsigned timeout_ms, double *ms,
+		    char *note, size_t notelen)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status;
+
+	unlink(com1);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	double t0 = peer_now_ms();
+	int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e) {
+		snprintf(note, notelen, "cannot start: %s",
+			 strerror(e));
+		return;
+	}
+	for (;;) {
+		if (file_has(com1, marker)) {
+			*ms = peer_now_ms() - t0;
+			break;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			snprintf(note, notelen,
+				 "exited before the marker (status %d)", status);
+			unlink(com1);
+			return;
+		}
+		if (peer_now_ms() - t0 > timeout_ms) {
+			snprintf(note, notelen, "no marker in %u s",
+				 timeout_ms / 1000);
+			break;
+		}
+		struct timespec ts = { 0, 2000000 }; /* 2 ms */
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	unlink(com1);
+}

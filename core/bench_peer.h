@@ -1,0 +1,19 @@
+/* core/bench_peer.h: peer emulators as child processes (lucid bench). */
+#ifndef LUCID_CORE_BENCH_PEER_H
+#define LUCID_CORE_BENCH_PEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Monotonic host time in ms. */
+double peer_now_ms(void);
+/* Is EXE an executable on $PATH? */
+bool peer_on_path(const char *exe);
+/* Start argv (stdio on /dev/null), wait until the file com1 contains
+ * marker, then kill it. *ms: time from start to the marker (left alone
+ * otherwise, with the reason in note). com1 is removed before and after. */
+void peer_run_until(char *const argv[], const char *com1,
+		    const char *marker, unsigned timeout_ms, double *ms,
+		    char *note, size_t notelen);
+
+#endif
