@@ -20,6 +20,7 @@ struct backend_ops;
 struct debugcon;
 struct pic;
 struct pit;
+struct ferr;
 struct cmos;
 struct dma;
 struct i8042;
@@ -113,6 +114,7 @@ struct machine {
 	struct debugcon *debugcon;
 	struct pic *pic;
 	struct pit *pit;
+	struct ferr *ferr;
 	struct cmos *cmos;
 	struct dma *dma;
 	struct i8042 *i8042;

@@ -10,6 +10,7 @@
 #include "core/machine.h"
 #include "devices/cmos.h"
 #include "devices/dma.h"
+#include "devices/ferr.h"
 #include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
@@ -120,6 +121,13 @@ static int pc_build_script(struct machine *m, char *err, size_t errlen)
 	return script_check(m->script, err, errlen);
 }
 
+static void pc_ferr(void *opaque, bool level)
+{
+	struct machine *m = opaque;
+	if (m->ferr)
+		ferr_set(m->ferr, level);
+}
+
 int pc_build(struct machine *m, char *err, size_t errlen)
 {
 	/* The PIC first: it becomes the sink of every IRQ line. */
@@ -144,6 +152,10 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 	m->i8042 = i8042_create(m, 1, 12);
 	port92_create(m);
 	post_create(m);
+	/* FERR# -> IRQ13 for x87 errors with CR0.NE clear (the AT way). */
+	m->ferr = ferr_create(m);
+	m->cpu_hooks.opaque = m;
+	m->cpu_hooks.ferr = pc_ferr;
 	if (pc_build_serial(m, err, errlen))
 		return -1;
 
