@@ -13,6 +13,7 @@
 #include "core/machine.h"
 #include "core/util.h"
 #include "cpu/cpu.h"
+#include "ui/display.h"
 
 /* tests/bench/cpu-workload.asm, assembled at build time. */
 extern const unsigned char bench_cpu_rom[], bench_cpu_rom_end[];
@@ -20,6 +21,7 @@ extern const unsigned char bench_cpu_rom[], bench_cpu_rom_end[];
 
 static const char usage_bench[] =
 	"Usage: lucid bench cpu [options]\n"
+	"       lucid bench display [--frames N] [--format table|json|csv]\n"
 	"\n"
 	"Runs a built-in real-mode workload (ALU, memory, string and branch\n"
 	"instructions) in the interpreter and prints instructions, seconds and\n"
@@ -154,7 +156,9 @@ int bench_main(int argc, char **argv)
 		return bench_cpu(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dos"))
 		return bench_dos(argc - 1, argv + 1);
-	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu)\n",
+	if (!strcmp(argv[1], "display"))
+		return display_bench_main(argc - 1, argv + 1);
+	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu, display)\n",
 		argv[1]);
 	return 1;
 }

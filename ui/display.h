@@ -86,6 +86,9 @@ void display_set_title(struct display *d, const char *title);
 int display_write_png(struct display *d, struct vga *v, const char *path,
 		      char *err, size_t errlen);
 
+/* ui/display_bench.c: `lucid bench display ARGS` (argv[0] "display"). */
+int display_bench_main(int argc, char **argv);
+
 /* ui/sdl.c */
 extern const struct display_ops sdl_display_ops;
 /* NULL with one line in err. */

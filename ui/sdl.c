@@ -372,9 +372,31 @@ void *sdl_display_open(char *err, size_t errlen)
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
 	/* While the mouse is captured, Alt+Tab and friends go to the guest. */
 	SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+	const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+	const char *forced = getenv("SDL_VIDEODRIVER");
+
+	/* Asked before SDL is: its probing prints noise of its own. */
+	if (!(x11 && *x11) && !(wl && *wl) && !(forced && *forced)) {
+		snprintf(err, errlen, "no display: neither $DISPLAY nor $WAYLAND_DISPLAY is set");
+		return NULL;
+	}
+	/* Only the servers the environment names: a failed Wayland probe
+	 * prints noise, and a missing X server then tries the next one. */
+	if (!(forced && *forced))
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, wl && *wl ? (x11 && *x11 ?
+			    "wayland,x11" : "wayland") : "x11");
 	if (SDL_Init(SDL_INIT_VIDEO)) {
 		snprintf(err, errlen, "cannot open a window: %s",
 			 SDL_GetError());
+		SDL_Quit();
+		return NULL;
+	}
+	/* SDL falls back to an invisible window; only on request. */
+	const char *drv = SDL_GetCurrentVideoDriver();
+	if (!(forced && *forced) && drv &&
+	    (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy"))) {
+		snprintf(err, errlen, "cannot open a window: no display server answers at %s",
+			 x11 && *x11 ? x11 : wl);
 		SDL_Quit();
 		return NULL;
 	}
