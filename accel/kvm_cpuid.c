@@ -65,9 +65,9 @@ unsigned kvm_cpuid_build(const struct cpu_model *model,
 
 	for (uint32_t leaf = 0; leaf <= max_leaf && n < max; leaf++) {
 		uint32_t r[4];
-		if (!hooks || !hooks->cpuid ||
-		    !hooks->cpuid(hooks->opaque, leaf, 0, r))
-			model_leaf(q, leaf, r);
+		model_leaf(q, leaf, r);
+		if (hooks && hooks->cpuid)
+			hooks->cpuid(hooks->opaque, leaf, 0, r);
 		const struct kvm_cpuid_entry2 *s =
 			supported_leaf(supported, nsupported, leaf);
 		/* Identity leaves pass as they are; feature leaves are

@@ -65,12 +65,17 @@ struct cpu_hooks {
 	void *opaque;
 	bool (*rdmsr)(void *opaque, uint32_t index, uint64_t *value);
 	bool (*wrmsr)(void *opaque, uint32_t index, uint64_t value);
-	/* May override a CPUID leaf; return true if it did. */
+	/* May change a CPUID leaf: out holds the model's answer on entry;
+	 * return true if it changed it. */
 	bool (*cpuid)(void *opaque, uint32_t leaf, uint32_t sub, uint32_t out[4]);
 	/* FERR#: an unmasked x87 exception met a waiting FPU instruction with
 	 * CR0.NE=0 (true; may repeat) or the error was cleared (false). The
 	 * PC wires it to IRQ13, cleared by a write to port F0h. */
 	void (*ferr)(void *opaque, bool level);
+	/* VMCALL (0F 01 C1): a hypercall. The hook reads its inputs from the
+	 * GPRs of s and writes its results there (GPRs only); false raises
+	 * #UD, as does a NULL hook (no hypervisor). */
+	bool (*hypercall)(void *opaque, struct cpu_state *s);
 };
 
 struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,

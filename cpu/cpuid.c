@@ -111,8 +111,9 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 
 	if (!id)
 		cpu_fault(c, EXC_UD);
-	if (!c->hooks.cpuid || !c->hooks.cpuid(c->hooks.opaque, leaf, sub, out))
-		cpuid_leaf(c, id, leaf, out);
+	cpuid_leaf(c, id, leaf, out);
+	if (c->hooks.cpuid)
+		c->hooks.cpuid(c->hooks.opaque, leaf, sub, out);
 	/* Leaf 1 also latches the microcode revision into BIOS_SIGN. */
 	if (leaf == 1 && id->ucode_rev)
 		cpu_msr_store(c, MSR_BIOS_SIGN, (uint64_t)id->ucode_rev << 32);

@@ -103,9 +103,10 @@ const struct opdesc cpu_ops_686_0f[256] = { OPS0F_386, OPS0F_486,
 	[GRP_0FBA] = { UD, UD, UD, UD, E(op_bt, 0), E(op_bt, 0),             \
 		       E(op_bt, 0), E(op_bt, 0) }
 
-/* 0F 01: INVLPG (/7) arrived with the 486. */
+/* 0F 01: INVLPG (/7) arrived with the 486. /0 with mod 3 is VMX's group
+ * (VMCALL = C1): op_sgdt sends it to the hypercall hook or #UD. */
 #define GRP_0F01_ROW(inv)                                                    \
-	[GRP_0F01] = { E(op_sgdt, D_MEMONLY), E(op_sidt, D_MEMONLY),         \
+	[GRP_0F01] = { E(op_sgdt, 0), E(op_sidt, D_MEMONLY),                 \
 		       E(op_lgdt, D_MEMONLY), E(op_lidt, D_MEMONLY),         \
 		       E(op_smsw, 0), UD, E(op_lmsw, 0), inv }
 

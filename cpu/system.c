@@ -167,6 +167,13 @@ static void load_dtable(struct cpu *c, const struct insn *i,
 
 void op_sgdt(struct cpu *c, const struct insn *i)
 {
+	if (i->mod == 3) {
+		/* VMCALL: the hypervisor's (core's hook) or #UD. */
+		if (i->rm != 1 || !c->hooks.hypercall ||
+		    !c->hooks.hypercall(c->hooks.opaque, &c->s))
+			cpu_fault(c, EXC_UD);
+		return;
+	}
 	store_dtable(c, i, &c->s.gdtr);
 }
 
