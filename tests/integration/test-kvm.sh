@@ -1,0 +1,102 @@
+# The KVM backend: the same machine under /dev/kvm, and switching backends
+# at an instruction boundary. Every test SKIPs when KVM cannot be used here
+# and has a wall-clock limit, so no KVM test can hang the suite.
+
+SEABIOS=${SEABIOS:-/usr/share/seabios/bios.bin}
+SWITCH_ROM=build/guests/switch.bin
+
+# kvm_ready: /dev/kvm opens and a VM can be created (lucid says which not).
+kvm_ready() {
+	[ -e /dev/kvm ] || { skip "no /dev/kvm"; return 1; }
+	if ! out=$(timeout 20 "$LUCID" run --cpu 386 --bios builtin --accel kvm \
+		--speed max --timeout 10s 2>&1); then
+		case $out in
+		*"--accel kvm:"*) skip "KVM unusable: $(echo "$out" | head -1)"; return 1 ;;
+		esac
+	fi
+	return 0
+}
+
+# switch_run NAME ARGS...: the switch guest with ARGS; its debug console in
+# $OUT/NAME.dbg, guest time (ms) in $ms.
+switch_run() {
+	n=$1
+	shift
+	lucid_run "$n" 60 run --cpu pentium --bios "$SWITCH_ROM" --no-reboot \
+		--speed max --timeout 60s --debugcon "$OUT/$n.dbg" "$@"
+	ms=$(sed -n 's/.*(\([0-9]*\)\.[0-9]* ms of guest time).*/\1/p' "$OUT/$n.err" | tail -1)
+}
+
+# (i) interpreter only, (ii) KVM then the interpreter from the middle,
+# (iii) the interpreter then KVM: the printed result is the same. The
+# switch time is half of a whole run on the starting backend, so it lands
+# mid-run on any host (KVM's guest time follows the host clock).
+test_kvm_switching_backends_midway_keeps_the_result() {
+	kvm_ready || return $?
+	[ -f "$SWITCH_ROM" ] || { fail "$SWITCH_ROM not built (make guests)"; return 1; }
+	switch_run sw_interp --accel interp
+	expect_rc 0 && expect_in dbg "RESULT " && expect_in dbg "ticks > 0" || return 1
+	t_interp=$ms
+	switch_run sw_kvm --accel kvm
+	expect_rc 0 || return 1
+	cmp -s "$OUT/sw_interp.dbg" "$OUT/sw_kvm.dbg" ||
+		{ fail "KVM alone printed something else than the interpreter"; return 1; }
+	t_kvm=$ms
+	switch_run sw_k2i --accel kvm --switch-at-ms $((t_kvm / 2 + 1))
+	expect_rc 0 && expect_in err "switched kvm -> interp" || return 1
+	cmp -s "$OUT/sw_interp.dbg" "$OUT/sw_k2i.dbg" ||
+		{ fail "kvm -> interp changed the result"; return 1; }
+	switch_run sw_i2k --accel interp --switch-at-ms $((t_interp / 2 + 1))
+	expect_rc 0 && expect_in err "switched interp -> kvm" || return 1
+	cmp -s "$OUT/sw_interp.dbg" "$OUT/sw_i2k.dbg" ||
+		fail "interp -> kvm changed the result"
+}
+
+test_kvm_demo_rom_runs_and_describes_the_accel() {
+	kvm_ready || return $?
+	lucid_run kvmdemo 30 run --cpu 386 --bios builtin --accel kvm \
+		--debugcon stdio --speed max --timeout 20s
+	expect_rc 0 && expect_in out "hello from the guest" &&
+		expect_in err "halted with interrupts disabled"
+}
+
+test_seabios_prints_its_banner_under_kvm() {
+	kvm_ready || return $?
+	[ -f "$SEABIOS" ] || { skip "SeaBIOS not found at $SEABIOS"; return 77; }
+	lucid_run kvmsea 60 run --cpu pentium2 --bios "$SEABIOS" --accel kvm \
+		--debugcon stdio --until-debugcon "SeaBIOS (version" \
+		--speed max --timeout 60s
+	expect_rc 0 && expect_in out "SeaBIOS (version"
+}
+
+# Long: on this project's nested kvm_pvm host every guest instruction is
+# emulated and FreeDOS does not reach FREEDOS-DONE within the limit (it
+# stops after the boot sector); on VT-x/AMD-V it takes seconds. Opt in
+# with LUCID_LONG_TESTS=1.
+test_freedos_reaches_done_under_kvm_long() {
+	[ "${LUCID_LONG_TESTS:-0}" = 1 ] || { skip "long test: set LUCID_LONG_TESTS=1"; return 77; }
+	kvm_ready || return $?
+	img=$SHARED/testdata/freedos/freedos-serial.img
+	[ -f "$img" ] || { skip "FreeDOS image not found at $img"; return 77; }
+	lucid_run kvmfd 120 run --cpu pentium2 --bios "$SEABIOS" --accel kvm \
+		--fda "$img" --serial stdio --until-serial FREEDOS-DONE \
+		--speed max --timeout 120s
+	expect_rc 0 && expect_in out "FREEDOS-DONE"
+}
+
+test_accel_kvm_on_an_8086_is_one_clear_error() {
+	lucid_run kvm8086 20 run --cpu 8086 --accel kvm --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "--accel kvm:"
+}
+
+test_accel_auto_without_kvm_falls_back_with_a_note() {
+	lucid_run kvmauto 20 run --cpu 286 --bios builtin --accel auto \
+		--debugcon stdio --speed max --timeout 10s
+	expect_rc 0 && expect_in err "using the interpreter" &&
+		expect_in out "hello from the guest"
+}
+
+test_record_refuses_kvm() {
+	lucid_run kvmrec 20 run --accel kvm --record "$OUT/kvm.lrt" --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "needs the interpreter"
+}
