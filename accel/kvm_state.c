@@ -210,6 +210,7 @@ void kvm_state_encode(const struct cpu_state *s, struct kvm_cpu_image *img)
 	ev->exception.error_code = ce->error_code;
 	ev->interrupt.shadow = ce->intr_shadow ? KVM_X86_SHADOW_INT_MOV_SS : 0;
 	ev->nmi.pending = ce->nmi_pending;
+	ev->nmi.masked = ce->nmi_masked;
 	ev->flags = KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_NMI_PENDING;
 	img->mp.mp_state = ce->halted ? KVM_MP_STATE_HALTED
 				      : KVM_MP_STATE_RUNNABLE;
@@ -268,5 +269,6 @@ void kvm_state_decode(const struct kvm_cpu_image *img, struct cpu_state *s)
 	ce->error_code = ev->exception.error_code;
 	ce->intr_shadow = ev->interrupt.shadow != 0;
 	ce->nmi_pending = ev->nmi.pending || ev->nmi.injected;
+	ce->nmi_masked = ev->nmi.masked;
 	ce->halted = img->mp.mp_state == KVM_MP_STATE_HALTED;
 }

@@ -148,6 +148,7 @@ void op_into(struct cpu *c, const struct insn *i)
 
 void op_iret(struct cpu *c, const struct insn *i)
 {
+	c->s.events.nmi_masked = false; /* IRET ends NMI blocking */
 	if (c->s.cr0 & CR0_PE) {
 		cpu_iret_pm(c, i->osize);
 		return;

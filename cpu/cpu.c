@@ -313,8 +313,9 @@ static bool cpu_events(struct cpu *c)
 	c->insn_ip = (uint32_t)c->s.rip;
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	c->exc_depth = 0;
-	if (ev->nmi_pending) {
+	if (ev->nmi_pending && !ev->nmi_masked) {
 		ev->nmi_pending = false;
+		ev->nmi_masked = true;
 		ev->halted = false;
 		cpu_interrupt(c, EXC_NMI);
 	} else if (c->irq && c->irq->intr && (c->s.rflags & FLAG_IF)) {

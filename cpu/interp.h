@@ -726,7 +726,7 @@ static inline bool rep_should_yield(const struct cpu *c)
 		return false;
 	return c->clock->cycles >= c->limit || c->stop_req ||
 	       (c->irq && c->irq->intr && (c->s.rflags & FLAG_IF)) ||
-	       c->s.events.nmi_pending;
+	       (c->s.events.nmi_pending && !c->s.events.nmi_masked);
 }
 
 #endif

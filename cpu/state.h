@@ -81,6 +81,7 @@ struct cpu_fpu {
 /* Events that are architecturally pending at an instruction boundary. */
 struct cpu_events {
 	bool nmi_pending;
+	bool nmi_masked;  /* in an NMI handler: further NMIs wait for IRET */
 	bool intr_shadow; /* after MOV SS / POP SS / STI: no interrupt this boundary */
 	bool halted;
 	bool exception_pending;
