@@ -474,6 +474,24 @@ tests:
 	and eax, 0xffff
 	CHECK "lss16", 0x6ff0
 
+	; --- dword I/O: the PCI configuration ports of the i440FX -------------
+	mov dx, 0xcf8
+	mov eax, 0x80000000                     ; bus 0, device 0, register 0
+	out dx, eax
+	xor eax, eax
+	in eax, dx
+	CHECK "out_in_dword", 0x80000000
+	mov dx, 0xcfc
+	in eax, dx
+	CHECK "in_dword_host_bridge_id", 0x12378086
+	mov di, scratch + 0x1e0
+	insd
+	mov eax, [scratch + 0x1e0]
+	CHECK "insd", 0x12378086
+	mov eax, edi
+	and eax, 0xffff
+	CHECK "insd_di", scratch + 0x1e4
+
 	TRY .icebp
 	int1                                    ; F1: ICEBP, #DB
 .icebp:	CHECKV "icebp_db", 1

@@ -34,7 +34,8 @@ test_cpu386_alu32_on_every_32bit_model() {
 			mul32_hi idiv32_r rep_movsd_a16_cx loop_a32_count \
 			pushad_esp_image call32_pushes_eip jcc_rel16 \
 			bts_mem_negative bsf_zero_keeps_dest shld16 \
-			pop32_fs lgs_selector a32_past_limit_gp || return 1
+			pop32_fs lgs_selector a32_past_limit_gp \
+			in_dword_host_bridge_id insd icebp_db || return 1
 	done
 }
 
