@@ -33,6 +33,9 @@ struct piix_pm;
 struct fw_cfg;
 struct lapic;
 struct ioapic;
+struct hv;
+struct vmbus;
+struct storvsp;
 struct disk;
 struct ide;
 struct fdc;
@@ -43,6 +46,8 @@ struct boot_image;
 struct record;
 struct replay;
 struct ui;
+
+#define MACHINE_VMBUS_DISKS 4
 
 struct machine_config {
 	const struct cpu_model *cpu;
@@ -71,6 +76,8 @@ struct machine_config {
 	bool persist;           /* guest writes reach the images */
 	const char *vga;        /* "std" (default: PCI stdvga + VBE) or "none" */
 	const char *vga_rom;    /* VGA BIOS (default: SeaBIOS's vgabios-stdvga) */
+	const char *enlighten;  /* --enlighten: "hyperv" or NULL */
+	const char *vmbus_disk[MACHINE_VMBUS_DISKS]; /* storvsc LUNs 0.. */
 };
 
 /* How a run ended; also the process exit code. */
@@ -127,6 +134,9 @@ struct machine {
 	struct fw_cfg *fw_cfg;
 	struct lapic *lapic;    /* APIC models only (core/pc_apic.c) */
 	struct ioapic *ioapic;
+	struct hv *hv;          /* --enlighten hyperv (core/pc_vmbus.c) */
+	struct vmbus *vmbus;
+	struct storvsp *storvsp;
 	/* MSR/CPUID/FERR hooks the backend installs in the CPU (opaque: the
 	 * machine); filled by the board. */
 	struct cpu_hooks cpu_hooks;
@@ -193,6 +203,9 @@ void pc_poll_host(struct machine *m);
 /* core/pc_apic.c: LAPIC + IOAPIC + ACPI tables, for models with an APIC. */
 bool pc_has_apic(const struct cpu_model *model);
 int pc_build_apic(struct machine *m, char *err, size_t errlen);
+/* core/pc_vmbus.c: Hyper-V enlightenments, VMBus and storvsp disks, for
+ * --enlighten hyperv (after pc_build_apic: SINTs go to the LAPIC). */
+int pc_build_vmbus(struct machine *m, char *err, size_t errlen);
 
 /* core/machine_accel.c: the backends. Setup creates the interpreter and,
  * for --accel kvm|auto, KVM; reset gives the running one the model's

@@ -61,6 +61,9 @@ static const char usage_run[] =
 	"  --append TEXT      kernel command line, e.g. \"console=ttyS0\"\n"
 	"  --no-acpi          no ACPI tables for the firmware or kernel\n"
 	"                     (models with an APIC: pentium2)\n"
+	"  --enlighten hyperv Hyper-V enlightenments (CPUID, synthetic MSRs,\n"
+	"                     hypercalls, SynIC) and VMBus (ACPI \\_SB.VMBS);\n"
+	"                     needs --cpu pentium2, interpreter only\n"
 	"  --acpi-dump DIR    write this machine's ACPI tables as DIR/*.dat\n"
 	"                     (acpidump -b style, for iasl -d) and exit\n"
 	"\n"
@@ -68,6 +71,8 @@ static const char usage_run[] =
 	"  --fda IMG, --fdb IMG   floppy A:/B: (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
 	"  --hda IMG, --hdb IMG   IDE hard disks, primary master/slave\n"
 	"  --cdrom ISO        ATAPI CD-ROM, secondary master\n"
+	"  --vmbus-disk IMG   a synthetic SCSI disk on VMBus (storvsc; LUN 0,\n"
+	"                     1, ... in order; up to 4); needs --enlighten hyperv\n"
 	"  --persist          write the guest's changes into the images\n"
 	"                     Boot order: a, c, d with --fda; else c, d, a\n"
 	"  --floppies A.img,B.img   floppies for A: to cycle through (the first\n"
@@ -124,7 +129,7 @@ enum {
 	OPT_DISPLAY, OPT_MONITOR, OPT_FLOPPIES, OPT_SCREEN_TEXT, OPT_SCREENSHOT,
 	OPT_VGA,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
-	OPT_SWITCH_AT_MS,
+	OPT_SWITCH_AT_MS, OPT_ENLIGHTEN, OPT_VMBUS_DISK,
 };
 
 static const struct option run_options[] = {
@@ -166,6 +171,8 @@ static const struct option run_options[] = {
 	{ "cdrom", required_argument, NULL, OPT_CDROM },
 	{ "persist", no_argument, NULL, OPT_PERSIST },
 	{ "switch-at-ms", required_argument, NULL, OPT_SWITCH_AT_MS },
+	{ "enlighten", required_argument, NULL, OPT_ENLIGHTEN },
+	{ "vmbus-disk", required_argument, NULL, OPT_VMBUS_DISK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -182,7 +189,8 @@ static int fail(const char *fmt, const char *arg)
 static int run_acpi_dump(const struct machine_config *cfg, const char *dir)
 {
 	struct acpi_config ac = { .ram_below_4g = cfg->mem_size,
-				  .pm_base = ACPI_PM_BASE };
+				  .pm_base = ACPI_PM_BASE,
+				  .vmbus = cfg->enlighten != NULL };
 	char err[256];
 
 	if (!pc_has_apic(cfg->cpu))
@@ -372,6 +380,20 @@ static int cmd_run(int argc, char **argv)
 		case OPT_PERSIST:
 			cfg.persist = true;
 			break;
+		case OPT_ENLIGHTEN:
+			if (strcmp(optarg, "hyperv"))
+				return fail("--enlighten %s: want hyperv", optarg);
+			cfg.enlighten = optarg;
+			break;
+		case OPT_VMBUS_DISK: {
+			unsigned k = 0;
+			while (k < MACHINE_VMBUS_DISKS && cfg.vmbus_disk[k])
+				k++;
+			if (k == MACHINE_VMBUS_DISKS)
+				return fail("--vmbus-disk: at most 4 images%s", "");
+			cfg.vmbus_disk[k] = optarg;
+			break;
+		}
 		case 'h':
 			fputs(usage_run, stdout);
 			return 0;
@@ -416,6 +438,10 @@ static int cmd_run(int argc, char **argv)
 	if (!rtc_set)
 		cfg.rtc_start = (int64_t)time(NULL);
 	/* A recording must replay bit-exactly: only the interpreter can. */
+	/* KVM would need its Hyper-V exits forwarded (core/pc_vmbus.c). */
+	if (cfg.enlighten && (strcmp(cfg.accel, "interp") || cfg.switch_at_ms))
+		return fail("--enlighten %s: the Hyper-V enlightenments run on the interpreter only; drop --accel kvm|auto / --switch-at-ms",
+			    cfg.enlighten);
 	if (record && (!strcmp(cfg.accel, "kvm") || cfg.switch_at_ms))
 		return fail("--record %s: recording needs the interpreter (KVM runs follow the host clock); drop --accel kvm / --switch-at-ms",
 			    record);

@@ -178,6 +178,9 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 	/* P6: local APIC, I/O APIC and the ACPI tables (core/pc_apic.c). */
 	if (pc_build_apic(m, err, errlen))
 		return -1;
+	/* --enlighten hyperv: Hyper-V CPUID/MSRs, VMBus, storvsc disks. */
+	if (pc_build_vmbus(m, err, errlen))
+		return -1;
 	/* Floppy (DMA 2, IRQ 6) and IDE (PIIX bus master, IRQ 14/15). */
 	if (pc_build_storage(m, err, errlen))
 		return -1;

@@ -15,6 +15,7 @@
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
 #include "mmu/mem.h"
+#include "vmbus/hv.h"
 
 /* The APIC window: IOAPIC at 0xFEC00000 up to the LAPIC page. */
 #define APIC_WINDOW_BASE 0xfec00000u
@@ -52,7 +53,7 @@ static bool pc_rdmsr(void *opaque, uint32_t index, uint64_t *value)
 	struct machine *m = opaque;
 
 	if (index != MSR_APIC_BASE || !m->lapic)
-		return false;
+		return m->hv && hv_rdmsr(m->hv, index, value);
 	*value = lapic_get_base(m->lapic);
 	return true;
 }
@@ -61,9 +62,11 @@ static bool pc_wrmsr(void *opaque, uint32_t index, uint64_t value)
 {
 	struct machine *m = opaque;
 
+	/* The Hyper-V synthetic MSRs (--enlighten hyperv). */
+	if (index != MSR_APIC_BASE)
+		return m->hv && hv_wrmsr(m->hv, index, value);
 	/* Reserved bits (0-7, 9-10, 36-63) are #GP on the P6. */
-	if (index != MSR_APIC_BASE || !m->lapic ||
-	    (value & ~0xffffff900ull))
+	if (!m->lapic || (value & ~0xffffff900ull))
 		return false;
 	lapic_set_base(m->lapic, value);
 	return true;

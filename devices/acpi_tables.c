@@ -179,6 +179,29 @@ static void dsdt_prt(struct aml *pci)
 	aml_free(&e);
 }
 
+/* Hyper-V's VMBus: Linux's hv_vmbus binds to _HID "VMBus". On x86 the
+ * VMBus interrupt is the fixed vector 0xF3 through the local APIC and any
+ * IRQ in _CRS is ignored, so it stays empty (no line is taken from ISA or
+ * PCI devices). */
+static void dsdt_vmbus(struct aml *sb)
+{
+	struct aml d, r;
+
+	aml_init(&d);
+	aml_init(&r);
+	aml_name_decl(&d, "_HID");
+	aml_string(&d, "VMBus");
+	aml_name_decl(&d, "_UID");
+	aml_int(&d, 0);
+	aml_name_decl(&d, "_STA");
+	aml_int(&d, 0x0f);
+	aml_name_decl(&d, "_CRS");
+	aml_restemplate(&d, &r);
+	aml_device(sb, "VMBS", &d);
+	aml_free(&d);
+	aml_free(&r);
+}
+
 static void build_dsdt(struct aml *out, const struct acpi_config *cfg)
 {
 	struct aml sb, pci, r, s5;
@@ -210,6 +233,8 @@ static void build_dsdt(struct aml *out, const struct acpi_config *cfg)
 	aml_device(&sb, "PCI0", &pci);
 	for (unsigned i = 0; i < 4; i++)
 		dsdt_link(&sb, i);
+	if (cfg->vmbus)
+		dsdt_vmbus(&sb);
 	aml_scope(out, "\\_SB", &sb);
 
 	/* S5: SLP_TYP 0 on the PIIX4 (devices/piix_pm.c). */
@@ -464,6 +489,7 @@ static void acpi_config_of(struct machine *m, struct acpi_config *cfg)
 {
 	cfg->ram_below_4g = m->mem->ram_size;
 	cfg->pm_base = ACPI_PM_BASE;
+	cfg->vmbus = m->cfg.enlighten && !strcmp(m->cfg.enlighten, "hyperv");
 }
 
 /* --- delivery ---------------------------------------------------------- */

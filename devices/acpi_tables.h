@@ -18,6 +18,7 @@
 #ifndef LUCID_DEVICES_ACPI_TABLES_H
 #define LUCID_DEVICES_ACPI_TABLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,7 @@ struct fw_cfg;
 struct acpi_config {
 	uint64_t ram_below_4g; /* the PCI hole starts here (or at 1 MiB) */
 	uint16_t pm_base;
+	bool vmbus;            /* --enlighten hyperv: the VMBus device */
 };
 
 struct acpi_build {

@@ -50,6 +50,11 @@ static const struct str_opt str_opts[] = {
 	OPT("cdrom", cdrom, true),
 	OPT("vga", vga, false),
 	OPT("vga-rom", vga_rom, true),
+	OPT("enlighten", enlighten, false),
+	OPT("vmbus-disk0", vmbus_disk[0], true),
+	OPT("vmbus-disk1", vmbus_disk[1], true),
+	OPT("vmbus-disk2", vmbus_disk[2], true),
+	OPT("vmbus-disk3", vmbus_disk[3], true),
 };
 
 /* Keys that are not options: what a replay knows besides str_opts and
