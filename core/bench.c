@@ -22,6 +22,7 @@ extern const unsigned char bench_cpu_rom[], bench_cpu_rom_end[];
 static const char usage_bench[] =
 	"Usage: lucid bench cpu [options]\n"
 	"       lucid bench display [--frames N] [--format table|json|csv]\n"
+	"       lucid bench bios|dos [--help]   SeaBIOS / FreeDOS boot vs QEMU, Bochs\n"
 	"\n"
 	"Runs a built-in real-mode workload (ALU, memory, string and branch\n"
 	"instructions) in the interpreter and prints instructions, seconds and\n"
@@ -158,9 +159,11 @@ int bench_main(int argc, char **argv)
 		return bench_dos(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "kvm"))
 		return bench_kvm(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bios"))
+		return bench_bios(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "display"))
 		return display_bench_main(argc - 1, argv + 1);
-	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu, display)\n",
+	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu, bios, dos, display)\n",
 		argv[1]);
 	return 1;
 }

@@ -7,5 +7,7 @@ int bench_main(int argc, char **argv);
 int bench_kvm(int argc, char **argv);
 /* core/bench_dos.c: lucid bench dos (FreeDOS boot vs QEMU and Bochs). */
 int bench_dos(int argc, char **argv);
+/* core/bench_bios.c: lucid bench bios (SeaBIOS POST vs QEMU). */
+int bench_bios(int argc, char **argv);
 
 #endif

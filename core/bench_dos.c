@@ -42,14 +42,7 @@ static const char usage_dos[] =
 
 enum { DOS_LUCID, DOS_QEMU, DOS_BOCHS, DOS_N };
 
-struct dos_result {
-	const char *name;
-	const char *what;   /* how it ran */
-	double ms;          /* < 0: no figure */
-	char note[96];      /* why there is no figure */
-};
-
-static void dos_lucid(struct dos_result *r, const char *image,
+static void dos_lucid(struct peer_result *r, const char *image,
 		      const char *marker, unsigned mhz)
 {
 	const struct cpu_model *cpu = cpu_model_find("pentium2");
@@ -94,7 +87,7 @@ static void dos_lucid(struct dos_result *r, const char *image,
 	machine_destroy(&m);
 }
 
-static void dos_qemu(struct dos_result *r, const char *image,
+static void dos_qemu(struct peer_result *r, const char *image,
 		     const char *marker, const char *dir)
 {
 	char com1[4200], serial[4300], drive[4300];
@@ -119,7 +112,7 @@ static void dos_qemu(struct dos_result *r, const char *image,
 		       r->note, sizeof(r->note));
 }
 
-static void dos_bochs(struct dos_result *r, const char *image,
+static void dos_bochs(struct peer_result *r, const char *image,
 		      const char *marker, const char *dir)
 {
 	char com1[4200], rc[4200], cmds[4200];
@@ -170,59 +163,6 @@ static void dos_bochs(struct dos_result *r, const char *image,
 		       r->note, sizeof(r->note));
 	unlink(rc);
 	unlink(cmds);
-}
-
-static void dos_print(const struct dos_result *res, const char *format,
-		      const char *image)
-{
-	double base = res[DOS_LUCID].ms;
-
-	if (!strcmp(format, "csv"))
-		printf("emulator,how,ms,vs_lucid,note\n");
-	else if (!strcmp(format, "json"))
-		printf("{\"bench\":\"dos\",\"image\":\"%s\",\"results\":[", image);
-	else
-		printf("lucid bench dos: FreeDOS to the prompt, %s\n"
-		       "  %-8s %-40s %10s %9s\n", image, "emulator", "how",
-		       "ms", "vs Lucid");
-	for (unsigned i = 0; i < DOS_N; i++) {
-		const struct dos_result *r = &res[i];
-		double ratio = r->ms >= 0 && base > 0 ? r->ms / base : -1;
-		if (!strcmp(format, "csv")) {
-			printf("%s,\"%s\",", r->name, r->what);
-			if (r->ms >= 0)
-				printf("%.1f,", r->ms);
-			else
-				printf(",");
-			if (ratio >= 0)
-				printf("%.3f,", ratio);
-			else
-				printf(",");
-			printf("%s\n", r->note);
-		} else if (!strcmp(format, "json")) {
-			printf("%s{\"emulator\":\"%s\",\"how\":\"%s\",", i ? "," : "",
-			       r->name, r->what);
-			if (r->ms >= 0)
-				printf("\"ms\":%.1f,", r->ms);
-			else
-				printf("\"ms\":null,");
-			if (ratio >= 0)
-				printf("\"vs_lucid\":%.3f,", ratio);
-			else
-				printf("\"vs_lucid\":null,");
-			printf("\"note\":\"%s\"}", r->note);
-		} else if (r->ms >= 0) {
-			printf("  %-8s %-40s %10.1f", r->name, r->what, r->ms);
-			if (ratio >= 0)
-				printf(" %8.2fx\n", ratio);
-			else
-				printf(" %9s\n", "-");
-		} else {
-			printf("  %-8s %-40s %s\n", r->name, r->what, r->note);
-		}
-	}
-	if (!strcmp(format, "json"))
-		printf("]}\n");
 }
 
 int bench_dos(int argc, char **argv)
@@ -291,7 +231,7 @@ int bench_dos(int argc, char **argv)
 		return 1;
 	}
 
-	struct dos_result res[DOS_N] = {
+	struct peer_result res[DOS_N] = {
 		[DOS_LUCID] = { .name = "lucid", .ms = -1 },
 		[DOS_QEMU] = { .name = "qemu", .ms = -1 },
 		[DOS_BOCHS] = { .name = "bochs", .ms = -1 },
@@ -299,7 +239,10 @@ int bench_dos(int argc, char **argv)
 	dos_lucid(&res[DOS_LUCID], abs, marker, mhz);
 	dos_qemu(&res[DOS_QEMU], abs, marker, dir);
 	dos_bochs(&res[DOS_BOCHS], abs, marker, dir);
-	dos_print(res, format, abs);
+	char title[4200];
+	snprintf(title, sizeof(title), "lucid bench dos: FreeDOS to the prompt, %s",
+		 abs);
+	peer_print_results(res, DOS_N, format, "dos", title);
 	rmdir(dir);
 	free(abs);
 	return res[DOS_LUCID].ms >= 0 ? 0 : 1;

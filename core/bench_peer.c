@@ -102,3 +102,58 @@ void peer_run_until(char *const argv[], const char *com1,
 	waitpid(pid, &status, 0);
 	unlink(com1);
 }
+
+static void peer_print_row(const struct peer_result *r, double ratio,
+			   const char *format, bool first)
+{
+	if (!strcmp(format, "csv")) {
+		printf("%s,\"%s\",", r->name, r->what);
+		if (r->ms >= 0)
+			printf("%.1f", r->ms);
+		printf(",");
+		if (ratio >= 0)
+			printf("%.3f", ratio);
+		printf(",%s\n", r->note);
+	} else if (!strcmp(format, "json")) {
+		printf("%s{\"emulator\":\"%s\",\"how\":\"%s\",", first ? "" : ",",
+		       r->name, r->what);
+		if (r->ms >= 0)
+			printf("\"ms\":%.1f,", r->ms);
+		else
+			printf("\"ms\":null,");
+		if (ratio >= 0)
+			printf("\"vs_lucid\":%.3f,", ratio);
+		else
+			printf("\"vs_lucid\":null,");
+		printf("\"note\":\"%s\"}", r->note);
+	} else if (r->ms >= 0) {
+		printf("  %-8s %-40s %10.1f", r->name, r->what, r->ms);
+		if (ratio >= 0)
+			printf(" %8.2fx\n", ratio);
+		else
+			printf(" %9s\n", "-");
+	} else {
+		printf("  %-8s %-40s %s\n", r->name, r->what, r->note);
+	}
+}
+
+void peer_print_results(const struct peer_result *res, unsigned n,
+			const char *format, const char *bench,
+			const char *title)
+{
+	double base = res[0].ms;
+
+	if (!strcmp(format, "csv"))
+		printf("emulator,how,ms,vs_lucid,note\n");
+	else if (!strcmp(format, "json"))
+		printf("{\"bench\":\"%s\",\"results\":[", bench);
+	else
+		printf("%s\n  %-8s %-40s %10s %9s\n", title, "emulator", "how",
+		       "ms", "vs Lucid");
+	for (unsigned i = 0; i < n; i++) {
+		double ratio = res[i].ms >= 0 && base > 0 ? res[i].ms / base : -1;
+		peer_print_row(&res[i], ratio, format, i == 0);
+	}
+	if (!strcmp(format, "json"))
+		printf("]}\n");
+}

@@ -16,4 +16,18 @@ void peer_run_until(char *const argv[], const char *com1,
 		    const char *marker, unsigned timeout_ms, double *ms,
 		    char *note, size_t notelen);
 
+/* One emulator's row in a comparison table. */
+struct peer_result {
+	const char *name;
+	const char *what;  /* how it ran */
+	double ms;         /* < 0: no figure */
+	char note[96];     /* why there is no figure */
+};
+
+/* The table (or json/csv) with each row's time and its ratio to row 0
+ * (Lucid). title is the table's heading; bench names the json record. */
+void peer_print_results(const struct peer_result *res, unsigned n,
+			const char *format, const char *bench,
+			const char *title);
+
 #endif
