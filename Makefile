@@ -118,8 +118,14 @@ conformance: $(O)/sst-runner
 	@test -n "$(SST)" || { echo 'usage: make conformance SST="DIR [DIR...]"' >&2; exit 2; }
 	$(O)/sst-runner $(SST)
 
+# Figures, never assertions. Peers (QEMU, Bochs) come from `make bench-deps`;
+# a missing peer prints "not installed" in its row.
 bench: lucid
 	./lucid bench cpu
+	./lucid bench bios
+	@if [ -f $(SHARED)/testdata/freedos/freedos-serial.img ]; then \
+	  ./lucid bench dos --image $(SHARED)/testdata/freedos/freedos-serial.img; \
+	else echo "bench dos: SKIP ($(SHARED)/testdata/freedos absent)"; fi
 
 # --- packages ---------------------------------------------------------------
 # Installs what is missing (quiet when all is there); as non-root prints the
