@@ -25,7 +25,7 @@ static const char usage_main[] =
 	"\n"
 	"Commands:\n"
 	"  run      boot a machine (lucid run --help for its options)\n"
-	"  bench    built-in benchmarks: lucid bench cpu\n"
+	"  bench    benchmarks: lucid bench cpu|bios|dos|display|kvm (--help each)\n"
 	"  replay   replay a recorded run and check it (lucid replay --help)\n"
 	"  trace    inspect recorded runs: lucid trace info|verify FILE.lrt\n"
 	"\n"
