@@ -174,6 +174,8 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 echo LUCID-LINUX-POWEROFF
+# poweroff -f does not wait for the UART to drain its queue.
+sleep 1
 poweroff -f
 EOF
 chmod 755 "$ROOT/init"
