@@ -112,14 +112,18 @@ static void fuzz_sane(uint8_t *ram, struct cpu_state *s)
 	s->gpr[REG_SP] = 0x100000 + (rnd() % 0x80000);
 }
 
+/* LUCID_FUZZ_ROUNDS=N runs a longer campaign (seeds stay fixed). */
 static void fuzz_model(const char *name, unsigned rounds)
 {
+	const char *env = getenv("LUCID_FUZZ_ROUNDS");
 	struct machine *m = testbed_new(100000);
 	struct cpu *c = cpu_create(cpu_model_find(name), m->mem, m->bus,
 				   &m->clock, &m->irq, &m->log);
 	uint8_t *ram = m->mem->ram;
 
 	cr_assert_not_null(c);
+	if (env && atoi(env) > 0)
+		rounds = (unsigned)atoi(env);
 	memset(m->log.level, LOG_ERROR, sizeof(m->log.level));
 	mem_set_bus_width(m->mem, 32);
 	for (unsigned r = 0; r < rounds; r++) {
