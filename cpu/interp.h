@@ -326,6 +326,7 @@ H(op_bsr); H(op_bswap); H(op_shld); H(op_shrd); H(op_imul_r_rm);
 H(op_xadd); H(op_cmpxchg); H(op_cmpxchg8b); H(op_lss); H(op_lfs);
 H(op_lgs); H(op_invd); H(op_cpuid); H(op_rdtsc); H(op_rdmsr); H(op_wrmsr);
 H(op_rdpmc); H(op_sysenter); H(op_sysexit); H(op_int1);
+H(op_fxsave); /* 0F AE /0 /1: cpu/fpu_fxsave.c */
 #undef H
 
 /* --- registers ----------------------------------------------------------- */
