@@ -2,7 +2,7 @@
  *
  * Honest by design: the vendor is GenuineIntel, the signature in leaf 1 EAX
  * is the model's reset EDX, and a feature bit is set only when Lucid
- * implements what it promises (so no VME, PAE, MCE/MCA, MMX, FXSR yet,
+ * implements what it promises (so no VME, PAE, MCE/MCA, MMX, SSE yet,
  * even where the real chip had them; APIC only while the board's local
  * APIC is enabled, as on the chip). The 386 and 486 models have no
  * CPUID: their EFLAGS.ID cannot be toggled and 0F A2 is #UD.
@@ -63,7 +63,7 @@ const struct cpu_ident cpu_ident_pentium2 = {
 	.max_leaf = 2,
 	.feat_edx = CPUID_FPU | CPUID_DE | CPUID_PSE | CPUID_TSC |
 		    CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_MTRR |
-		    CPUID_PGE | CPUID_CMOV,
+		    CPUID_PGE | CPUID_CMOV | CPUID_FXSR,
 	.leaf2 = { 0x03020101, 0, 0, 0x0c040843 },
 	.ucode_rev = 0x2a,
 	.apic = true,

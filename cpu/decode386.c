@@ -65,7 +65,8 @@
 #define OPS0F_686                                                            \
 	X8(0x18, E(op_nop, M)),                                              \
 	[0x33] = E(op_rdpmc, 0), [0x34] = E(op_sysenter, 0),                 \
-	[0x35] = E(op_sysexit, 0), X16(0x40, E(op_cmov, M))
+	[0x35] = E(op_sysexit, 0), X16(0x40, E(op_cmov, M)),                \
+	[0xae] = E(op_fxsave, M | D_MEMONLY) /* #UD without CPUID FXSR */
 
 const struct opdesc cpu_ops_386_0f[256] = { OPS0F_386 };
 const struct opdesc cpu_ops_486_0f[256] = { OPS0F_386, OPS0F_486 };

@@ -296,7 +296,7 @@ static unsigned fpu_ldenv(struct cpu *c, const struct insn *i,
 
 /* Commit a loaded environment: tags of non-empty registers follow the
  * contents, ES/B follow flags and masks. */
-static void fpu_env_commit(struct cpu *c, const struct cpu_fpu *f)
+void fpu_env_commit(struct cpu *c, const struct cpu_fpu *f)
 {
 	struct cpu_fpu *d = &c->s.fpu;
 	bool es = d->fsw & FSW_ES;

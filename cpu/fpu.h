@@ -9,7 +9,7 @@
 #ifndef LUCID_CPU_FPU_H
 #define LUCID_CPU_FPU_H
 
-#include "cpu/fpu_host.h"
+#include "cpu/fpu_num.h"
 #include "cpu/interp.h"
 
 /* FSW */
@@ -107,6 +107,9 @@ void fpu_read80(struct cpu *c, const struct insn *i, unsigned k,
 		struct f80 *v);
 void fpu_write80(struct cpu *c, const struct insn *i, unsigned k,
 		 const struct f80 *v);
+/* Commit a loaded environment (FLDENV/FRSTOR/FXRSTOR): non-empty tags
+ * follow the register contents, ES/B the flags and masks. */
+void fpu_env_commit(struct cpu *c, const struct cpu_fpu *f);
 
 /* fpu_arith.c: D8-DF except the control instructions */
 void fpu_exec_arith(struct cpu *c, const struct insn *i);

@@ -1,33 +1,20 @@
-/* cpu/fpu_host.h: the x87 numerics primitives, executed by the host's x87.
+/* cpu/fpu_num.h: the x87 numerics primitive, in software (softfloat80.h).
  *
- * Every guest x87 computation goes through fh_run: one host x87 instruction
- * with its operands loaded from and results stored to 80-bit memory images,
- * under a control word carrying the guest's precision and rounding control
- * with every host exception masked. The host status word (exception flags
- * and condition codes) is returned for the guest to merge. Loads and stores
- * of m80 images are bit-exact, so guest NaN payloads, signs and unsupported
- * encodings reach the host unchanged. The basic operations are IEEE-exact
- * and therefore identical on every x86 host; the transcendentals are the
- * host CPU's microcode and may differ in the last bit between vendors.
- *
- * This is the only file that knows the numerics come from hardware: a
- * soft-float 80-bit implementation can replace fh_run without touching the
- * instruction semantics in fpu*.c.
+ * Every guest x87 computation goes through fh_run: one x87 operation on
+ * 80-bit memory images under a control word carrying the guest's
+ * precision and rounding control, computed as with every exception
+ * masked. It returns the status the x87 would set (exception flags and
+ * the condition codes the operation defines) for the caller to merge and
+ * apply the masks. Everything is integer arithmetic (cpu/softfloat80*.c),
+ * so results are bit-identical on every host: basic operations are
+ * correctly rounded like the x87's, transcendentals are within 1 ulp.
  */
-#ifndef LUCID_CPU_FPU_HOST_H
-#define LUCID_CPU_FPU_HOST_H
+#ifndef LUCID_CPU_FPU_NUM_H
+#define LUCID_CPU_FPU_NUM_H
 
 #include <stdint.h>
 
-#if !defined(__x86_64__) && !defined(__i386__)
-#error "the x87 FPU needs an x86 host (soft-float backend not written yet)"
-#endif
-
-/* An 80-bit extended real in its memory layout (the first 10 bytes). */
-struct f80 {
-	uint64_t m;  /* significand, explicit integer bit 63 */
-	uint16_t se; /* sign bit 15, biased exponent 14-0 */
-};
+#include "cpu/softfloat80.h"
 
 enum fh_op {
 	/* r0 = a OP b */
@@ -50,8 +37,9 @@ enum fh_op {
 	FH_LD1, FH_LDL2T, FH_LDL2E, FH_LDPI, FH_LDLG2, FH_LDLN2, FH_LDZ,
 };
 
-/* Returns the host status word (exception flags, condition codes). a and
- * b may alias; operands an operation does not use must still be valid. */
+/* Returns the status word bits (exception flags, condition codes). a and
+ * b may alias; operands an operation does not use must still be valid;
+ * r0/r1 may be NULL when the operation has no such result. */
 uint16_t fh_run(uint16_t fcw, enum fh_op op, const struct f80 *a,
 		const struct f80 *b, struct f80 *r0, struct f80 *r1);
 

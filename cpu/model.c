@@ -302,7 +302,7 @@ static const struct cpu_quirks quirks_pentium = {
 	.flags_rw = 0x3f7fd5,
 };
 
-/* + PGE, PCE (PAE is not implemented yet). */
+/* + PGE, PCE, OSFXSR (PAE is not implemented yet). */
 static const struct cpu_quirks quirks_pentium2 = {
 	QUIRKS_386_COMMON,
 	.ops2 = cpu_ops_686_0f, .grp = cpu_grp_586, .cyc = &cpu_cyc_686,
@@ -311,7 +311,7 @@ static const struct cpu_quirks quirks_pentium2 = {
 	.reset_cr0 = 0x60000010,
 	.reset_edx = 0x0652,
 	.cr0_rw = 0xe005002fu,
-	.cr4_rw = 0x1dc,
+	.cr4_rw = 0x3dc,
 	.flags_rw = 0x3f7fd5,
 };
 

@@ -1,7 +1,12 @@
-/* cpu/fpu_host.c: x87 numerics on the host's x87 (see fpu_host.h). */
-#include "cpu/fpu_host.h"
+/* tests/unit/fpu_hostref.c: the x87 operations run on the host's x87, a
+ * reference for the soft-float core's basic operations (test_softfloat.c):
+ * fh_host_run has fh_run's contract; each operation loads its operands as
+ * m80 images and executes the same x87 instruction under the guest's
+ * precision and rounding control with host exceptions masked. x86 hosts
+ * only; the emulator itself never uses it. */
+#include "tests/unit/fpu_hostref.h"
 
-_Static_assert(sizeof(long double) >= 10, "x87 host expected");
+#if FH_HOST_X87
 
 #define FH_CLOBBERS "memory", "cc", "st", "st(1)", "st(2)", "st(3)",        \
 		    "st(4)", "st(5)", "st(6)", "st(7)"
@@ -16,9 +21,8 @@ _Static_assert(sizeof(long double) >= 10, "x87 host expected");
 			 : [gcw] "m"(gcw), [a] "m"(*a), [b] "m"(*b)          \
 			 : FH_CLOBBERS)
 
-uint16_t fh_run(uint16_t fcw, enum fh_op op,
-			      const struct f80 *a, const struct f80 *b,
-			      struct f80 *r0, struct f80 *r1)
+uint16_t fh_host_run(uint16_t fcw, enum fh_op op, const struct f80 *a,
+		     const struct f80 *b, struct f80 *r0, struct f80 *r1)
 {
 	uint16_t sw = 0, hcw = 0, gcw = (uint16_t)((fcw & 0x0f00) | 0x7f);
 	struct f80 d0, d1;
@@ -106,3 +110,5 @@ uint16_t fh_run(uint16_t fcw, enum fh_op op,
 
 #undef FH_ASM
 #undef FH_CLOBBERS
+
+#endif
