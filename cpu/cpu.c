@@ -281,6 +281,8 @@ static inline void cpu_exec(struct cpu *c)
 	c->insn_ip = ip;
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	c->exc_depth = 0;
+	if (unlikely(c->dbg_ibp))
+		cpu_ibp_check(c, ip);
 	p = cpu_fetch(c, ip, buf);
 	cpu_decode(c->q, p, FETCH_MAX, c->code32, &i);
 	if (unlikely(p == buf) && i.len > c->fetch_valid)

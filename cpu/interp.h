@@ -210,6 +210,7 @@ struct cpu {
 	uint8_t exc_vec;    /* exception being delivered while exc_depth > 0 */
 	bool exc_ext;       /* delivering an external event (EXT error bit) */
 	bool tlb_large;     /* a 4 MiB page is cached: INVLPG flushes all */
+	bool dbg_ibp;       /* DR7 enables an instruction breakpoint */
 	uint32_t fetch_valid; /* fetch slow path: bytes before a fault */
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
@@ -269,6 +270,9 @@ void cpu_sys_wr(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v);
 bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
 		   uint32_t *pa);
 void cpu_tlb_flush(struct cpu *c, bool global);
+/* sysreg.c: debug registers: dbg_ibp from DR7; the breakpoint check. */
+void cpu_dbg_sync(struct cpu *c);
+void cpu_ibp_check(struct cpu *c, uint32_t ip);
 void cpu_tlb_flush_page(struct cpu *c, uint32_t lin);
 
 /* --- flags (flags.c) ----------------------------------------------------- */

@@ -75,6 +75,7 @@ void cpu_mode_sync(struct cpu *c)
 	c->paging = (c->s.cr0 & (CR0_PG | CR0_PE)) == (CR0_PG | CR0_PE);
 	for (unsigned k = 0; k < CPU_NSEG; k++)
 		cpu_seg_sync(c, k);
+	cpu_dbg_sync(c);
 }
 
 /* The descriptor for sel from the GDT or LDT; false when the selector is

@@ -116,6 +116,40 @@ void op_mov_r_dr(struct cpu *c, const struct insn *i)
 	reg_set(c, i->rm, 4, (uint32_t)c->s.dr[n]);
 }
 
+/* Instruction breakpoints: DR7 L/G enable with R/W = 00. */
+void cpu_dbg_sync(struct cpu *c)
+{
+	uint32_t dr7 = (uint32_t)c->s.dr[7];
+	bool on = false;
+
+	for (unsigned n = 0; n < 4; n++)
+		if (((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3))
+			on = true;
+	c->dbg_ibp = on;
+}
+
+/* Before executing the instruction at CS:ip: a matching instruction
+ * breakpoint is a #DB fault (DR6.Bn set), unless RF says this instruction
+ * already took it (the handler returns with RF set in the image). */
+void cpu_ibp_check(struct cpu *c, uint32_t ip)
+{
+	uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip;
+	uint32_t dr7 = (uint32_t)c->s.dr[7], hit = 0;
+
+	if (c->s.rflags & FLAG_RF) {
+		c->s.rflags &= ~(uint64_t)FLAG_RF;
+		return;
+	}
+	for (unsigned n = 0; n < 4; n++)
+		if (((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3) &&
+		    (uint32_t)c->s.dr[n] == lin)
+			hit |= 1u << n;
+	if (hit) {
+		c->s.dr[6] = (c->s.dr[6] & ~0xfull) | hit;
+		cpu_fault(c, EXC_DB);
+	}
+}
+
 /* 0F 23: MOV DRn, r32. DR6/DR7 keep their fixed bits. */
 void op_mov_dr_r(struct cpu *c, const struct insn *i)
 {
@@ -130,4 +164,5 @@ void op_mov_dr_r(struct cpu *c, const struct insn *i)
 	else if (n == 7)
 		v = (v & 0xffff2bffu) | 0x400;
 	c->s.dr[n] = v;
+	cpu_dbg_sync(c);
 }

@@ -58,6 +58,28 @@ tests:
 	sub eax, esp
 	EXPECT "int16_gate_esp", eax, 0
 
+	; Instruction breakpoint: DR0 = .bp, DR7.L0: #DB before .bp runs,
+	; DR6.B0 set; the handler returns with RF so .bp runs once.
+	mov al, 1
+	mov ebx, dbg_handler
+	mov dx, 0x8e00
+	call set_gate
+	mov dword [dbg_count], 0
+	mov eax, .bp
+	mov dr0, eax
+	mov eax, 0x401
+	mov dr7, eax
+	xor ecx, ecx
+.bp:	inc ecx
+	mov eax, 0x400
+	mov dr7, eax
+	EXPECT "ibp_hit_once", [dbg_count], 1
+	EXPECT "ibp_fault_eip", [dbg_eip], .bp
+	EXPECT "ibp_instruction_ran_once", ecx, 1
+	mov eax, dr6
+	and eax, 0xf
+	EXPECT "ibp_dr6_b0", eax, 1
+
 	; A 16-bit TSS: JMP there (TSS0 saved, its busy bit cleared), the
 	; 16-bit task JMPs back.
 	mov edi, TSS16
@@ -153,6 +175,18 @@ tests:
 	int 0x30
 .back2:
 	jmp finish
+
+dbg_handler:
+	inc dword [dbg_count]
+	push eax
+	mov eax, [esp + 4]
+	mov [dbg_eip], eax
+	pop eax
+	or dword [esp + 8], 0x10000     ; RF: do not hit again on return
+	iretd
+
+dbg_count equ scratch + 48
+dbg_eip   equ scratch + 52
 
 conf_target:
 	mov eax, cs

@@ -66,5 +66,5 @@ test_pmode_ldt_conforming_and_16bit_gates() {
 		write_to_code_gp bound_eip int16_gate_frame_bytes \
 		outer_return_nulls_ds conforming_keeps_cpl3 \
 		popf_cpl3_keeps_if_iopl iopl3_io_and_cli tss16_task_ran \
-		tss16_saved_ip
+		tss16_saved_ip ibp_fault_eip ibp_instruction_ran_once
 }
