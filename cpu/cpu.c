@@ -195,6 +195,9 @@ static const uint8_t *cpu_fetch_slow(struct cpu *c, uint32_t ip,
 	unsigned acc = PW_FETCH | (c->cpl == 3 ? PW_USER : 0);
 	bool pe = c->s.cr0 & CR0_PE;
 
+	/* Instruction breakpoints keep every fetch on this path. */
+	if (unlikely(c->dbg_ibp))
+		cpu_ibp_check(c, ip);
 	if (lim > c->ip_mask)
 		lim = c->ip_mask;
 	c->fetch_valid = FETCH_MAX;
@@ -281,8 +284,6 @@ static inline void cpu_exec(struct cpu *c)
 	c->insn_ip = ip;
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	c->exc_depth = 0;
-	if (unlikely(c->dbg_ibp))
-		cpu_ibp_check(c, ip);
 	p = cpu_fetch(c, ip, buf);
 	cpu_decode(c->q, p, FETCH_MAX, c->code32, &i);
 	if (unlikely(p == buf) && i.len > c->fetch_valid)

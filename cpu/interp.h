@@ -210,7 +210,8 @@ struct cpu {
 	uint8_t exc_vec;    /* exception being delivered while exc_depth > 0 */
 	bool exc_ext;       /* delivering an external event (EXT error bit) */
 	bool tlb_large;     /* a 4 MiB page is cached: INVLPG flushes all */
-	bool dbg_ibp;       /* DR7 enables an instruction breakpoint */
+	bool dbg_ibp;       /* DR7 enables an instruction breakpoint (then
+			     * fetch_fast is -1: every fetch checks them) */
 	uint32_t fetch_valid; /* fetch slow path: bytes before a fault */
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */

@@ -52,7 +52,7 @@ void cpu_cs_sync(struct cpu *c)
 	/* Real mode wraps IP and ignores the limit for fetches. */
 	if (!cpu_pe(c) || lim > c->ip_mask)
 		lim = c->ip_mask;
-	c->fetch_fast = (int64_t)lim - 16;
+	c->fetch_fast = c->dbg_ibp ? -1 : (int64_t)lim - 16;
 }
 
 void cpu_set_cpl(struct cpu *c, unsigned cpl)
@@ -75,7 +75,7 @@ void cpu_mode_sync(struct cpu *c)
 	c->paging = (c->s.cr0 & (CR0_PG | CR0_PE)) == (CR0_PG | CR0_PE);
 	for (unsigned k = 0; k < CPU_NSEG; k++)
 		cpu_seg_sync(c, k);
-	cpu_dbg_sync(c);
+	cpu_dbg_sync(c); /* also refreshes fetch_fast */
 }
 
 /* The descriptor for sel from the GDT or LDT; false when the selector is

@@ -126,6 +126,7 @@ void cpu_dbg_sync(struct cpu *c)
 		if (((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3))
 			on = true;
 	c->dbg_ibp = on;
+	cpu_cs_sync(c); /* fetch_fast: breakpoints need the slow fetch */
 }
 
 /* Before executing the instruction at CS:ip: a matching instruction
