@@ -128,6 +128,8 @@ static struct sfx xdivn(struct sfx a, uint64_t n)
 	sf_u128 hi = a.m >> 64, q1 = hi / n, r = hi % n, q0, q, x;
 	int s;
 
+	if (!a.m)
+		return a;
 	r = (r << 64) | (uint64_t)a.m;
 	q0 = r / n;
 	r = (r % n) << 64;
