@@ -113,7 +113,7 @@ bool fpu_overflow(struct cpu *c)
 	return c->s.fpu.fcw & FSW_IE;
 }
 
-/* Merge a host status: its exception flags (not SF: the host stack never
+/* Merge an fh_run status: its exception flags (not SF: fh_run's stack never
  * faults) and, unless the result is suppressed, the condition codes in
  * ccmask. Returns false if an unmasked IE, DE or ZE suppresses it. */
 bool fpu_post(struct cpu *c, unsigned hsw, unsigned ccmask)

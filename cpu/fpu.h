@@ -3,7 +3,7 @@
  *
  * The architectural state lives in c->s.fpu (cpu/state.h): registers in
  * physical order, the full 2-bit tag word, FSW with TOP in bits 11-13.
- * Numerics are delegated to fh_run (fpu_host.h); this layer implements the
+ * Numerics are delegated to fh_run (fpu_num.h); this layer implements the
  * stack, tags, exception masking and pointer/opcode bookkeeping.
  */
 #ifndef LUCID_CPU_FPU_H

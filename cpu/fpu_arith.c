@@ -3,14 +3,14 @@
  * (FCOM/FUCOM/FICOM, FCOMI/FUCOMI) and FCMOVcc.
  *
  * Order inside an instruction: read memory, check the stack, compute on
- * the host, decide whether an unmasked exception suppresses the result,
+ * the soft-float core, decide whether an unmasked exception suppresses the result,
  * write memory, and only then change the FPU state, so a memory fault
  * leaves the FPU as it was.
  */
 #include "cpu/fpu.h"
 
 /* Unmasked underflow is reported for every tiny result, exact or not;
- * the host (all masked) only flags inexact ones. */
+ * fh_run (all masked) only flags inexact ones. */
 static void fpu_tiny(struct cpu *c, const struct f80 *r)
 {
 	if (!(c->s.fpu.fcw & FCW_UM) && (r->se & 0x7fff) == 0 && r->m)
@@ -18,7 +18,7 @@ static void fpu_tiny(struct cpu *c, const struct f80 *r)
 }
 
 /* Read and convert a memory operand (m32fp, m64fp, m16/32/64int, m80bcd);
- * returns the host status of the conversion. */
+ * returns the status of the conversion. */
 static unsigned fpu_load_mem(struct cpu *c, const struct insn *i,
 			     enum fh_op op, struct f80 *v)
 {

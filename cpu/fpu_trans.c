@@ -4,8 +4,9 @@
  * FYL2XP1).
  *
  * FSIN, FCOS, FSINCOS and FPTAN take |x| < 2^63; a finite operand outside
- * that range sets C2 and leaves the stack alone. The results come from the
- * host's x87 (fpu_host.h), so they match Intel hardware's accuracy.
+ * that range sets C2 and leaves the stack alone. The results come from
+ * the soft-float core (softfloat80_trans.c): within 1 ulp, with Intel's
+ * 66-bit-pi argument reduction.
  */
 #include "cpu/fpu.h"
 
