@@ -46,6 +46,7 @@ struct boot_image;
 struct record;
 struct replay;
 struct ui;
+struct net;
 
 #define MACHINE_VMBUS_DISKS 4
 
@@ -76,6 +77,12 @@ struct machine_config {
 	bool persist;           /* guest writes reach the images */
 	const char *vga;        /* "std" (default: PCI stdvga + VBE) or "none" */
 	const char *vga_rom;    /* VGA BIOS (default: SeaBIOS's vgabios-stdvga) */
+	/* --nic MODEL[,io=,irq=] (ne2000 = PCI RTL8029, ne2000-isa), up to
+	 * 4, each with its --mac (NULL: 52:54:00:12:34:56 + index); --net:
+	 * user[,hostfwd=...] (the default) or none (core/pc_net.c). */
+	const char *nic[4];
+	const char *mac[4];
+	const char *net;
 	const char *enlighten;  /* --enlighten: "hyperv" or NULL */
 	const char *vmbus_disk[MACHINE_VMBUS_DISKS]; /* storvsc LUNs 0.. */
 };
@@ -153,6 +160,7 @@ struct machine {
 	struct record *record; /* --record: input and checkpoints to a trace */
 	struct replay *replay; /* lucid replay: input from a trace, not the host */
 	struct ui *ui;         /* window, monitor, hotkeys (ui/ui.h); may be NULL */
+	struct net *net;       /* NICs <-> host network (core/net.h); may be NULL */
 	bool resync;           /* the UI paused or loaded: re-base pacing */
 	bool stdin_eof;
 	struct machine_device dev[MACHINE_MAX_DEVICES];
@@ -200,6 +208,8 @@ int pc_swap_floppy(struct machine *m, unsigned drive, const char *path,
 		   char *err, size_t errlen);
 /* Host input at a sync point (serial console). */
 void pc_poll_host(struct machine *m);
+/* core/pc_net.c: the NICs (--nic/--mac) and the host network (--net). */
+int pc_build_net(struct machine *m, char *err, size_t errlen);
 /* core/pc_apic.c: LAPIC + IOAPIC + ACPI tables, for models with an APIC. */
 bool pc_has_apic(const struct cpu_model *model);
 int pc_build_apic(struct machine *m, char *err, size_t errlen);

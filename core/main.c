@@ -80,6 +80,15 @@ static const char usage_run[] =
 	"                     swap-floppy change it); --fda given twice or more\n"
 	"                     does the same\n"
 	"\n"
+	"Network (guest 10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3):\n"
+	"  --nic MODEL        none, ne2000 (PCI RTL8029, slot 3 on) or\n"
+	"                     ne2000-isa[,io=0x300][,irq=3]; up to 4\n"
+	"  --mac ADDR         the MAC of the --nic before it (default\n"
+	"                     52:54:00:12:34:56, the next NIC :57, ...)\n"
+	"  --net user[,hostfwd=tcp|udp:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
+	"                     libslirp user networking (default; HOSTADDR\n"
+	"                     127.0.0.1), or none: no host network\n"
+	"\n"
 	"Output and ending:\n"
 	"  --serial TARGET    COM1: stdio, file:PATH, tcp:127.0.0.1:PORT, none\n"
 	"  --display sdl|none|auto   an SDL2 window, none, or auto (default): a\n"
@@ -130,6 +139,7 @@ enum {
 	OPT_VGA,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
 	OPT_SWITCH_AT_MS, OPT_ENLIGHTEN, OPT_VMBUS_DISK,
+	OPT_NIC, OPT_MAC, OPT_NET,
 };
 
 static const struct option run_options[] = {
@@ -173,6 +183,9 @@ static const struct option run_options[] = {
 	{ "switch-at-ms", required_argument, NULL, OPT_SWITCH_AT_MS },
 	{ "enlighten", required_argument, NULL, OPT_ENLIGHTEN },
 	{ "vmbus-disk", required_argument, NULL, OPT_VMBUS_DISK },
+	{ "nic", required_argument, NULL, OPT_NIC },
+	{ "mac", required_argument, NULL, OPT_MAC },
+	{ "net", required_argument, NULL, OPT_NET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -394,6 +407,32 @@ static int cmd_run(int argc, char **argv)
 			cfg.vmbus_disk[k] = optarg;
 			break;
 		}
+		case OPT_NIC: {
+			unsigned k = 0;
+			if (!strcmp(optarg, "none")) {
+				memset(cfg.nic, 0, sizeof(cfg.nic));
+				memset(cfg.mac, 0, sizeof(cfg.mac));
+				break;
+			}
+			while (k < ARRAY_SIZE(cfg.nic) && cfg.nic[k])
+				k++;
+			if (k == ARRAY_SIZE(cfg.nic))
+				return fail("--nic %s: at most 4 NICs", optarg);
+			cfg.nic[k] = optarg;
+			break;
+		}
+		case OPT_MAC: {
+			unsigned k = 0;
+			while (k < ARRAY_SIZE(cfg.nic) && cfg.nic[k])
+				k++;
+			if (!k)
+				return fail("--mac %s: goes after the --nic it is for", optarg);
+			cfg.mac[k - 1] = optarg;
+			break;
+		}
+		case OPT_NET:
+			cfg.net = optarg;
+			break;
 		case 'h':
 			fputs(usage_run, stdout);
 			return 0;

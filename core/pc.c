@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/machine.h"
+#include "core/net.h"
 #include "devices/cmos.h"
 #include "devices/dma.h"
 #include "devices/ferr.h"
@@ -192,6 +193,9 @@ int pc_build(struct machine *m, char *err, size_t errlen)
 		if (!m->vga)
 			return -1;
 	}
+	/* NICs after the display: PCI ones from slot 3 (core/pc_net.c). */
+	if (pc_build_net(m, err, errlen))
+		return -1;
 	return pc_build_script(m, err, errlen);
 }
 
@@ -214,6 +218,9 @@ void pc_poll_host(struct machine *m)
 		replay_input(m->replay, m);
 		return;
 	}
+	/* Frames both ways, slirp's sockets and timers (core/net.h). */
+	if (m->net)
+		net_poll(m->net);
 	if (!com1)
 		return;
 	/* Read only what the UART queue can take, so every byte read is

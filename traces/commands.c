@@ -123,6 +123,8 @@ int replay_main(int argc, char **argv)
 		debugcon = cfg.debugcon && !strcmp(cfg.debugcon, "stdio")
 				   ? "stdio" : NULL;
 	cfg.debugcon = debugcon;
+	/* Network frames come from the trace: no slirp, no host sockets. */
+	cfg.net = "none";
 	cfg.speed_max = speed_max;
 	cfg.timeout_ms = timeout_ms;
 

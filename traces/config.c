@@ -55,6 +55,16 @@ static const struct str_opt str_opts[] = {
 	OPT("vmbus-disk1", vmbus_disk[1], true),
 	OPT("vmbus-disk2", vmbus_disk[2], true),
 	OPT("vmbus-disk3", vmbus_disk[3], true),
+	/* Repeated options: the Nth --nic (and the --mac after it) as nicN. */
+	OPT("nic", nic[0], false),
+	OPT("mac", mac[0], false),
+	OPT("nic2", nic[1], false),
+	OPT("mac2", mac[1], false),
+	OPT("nic3", nic[2], false),
+	OPT("mac3", mac[2], false),
+	OPT("nic4", nic[3], false),
+	OPT("mac4", mac[3], false),
+	OPT("net", net, false),
 };
 
 /* Keys that are not options: what a replay knows besides str_opts and
@@ -327,7 +337,8 @@ void trace_config_print_options(const struct trace_header *h, FILE *out)
 		"cpu", "mhz", "mem", "bios", "rtc", "serial", "debugcon",
 		"until-serial", "until-debugcon", "loadvm", "input", "kernel",
 		"initrd", "append", "fda", "fdb", "hda", "hdb", "cdrom", "vga",
-		"no-reboot",
+		"nic", "mac", "nic2", "mac2", "nic3", "mac3", "nic4", "mac4",
+		"net", "no-reboot",
 	};
 	const char *sep = "";
 
@@ -339,7 +350,9 @@ void trace_config_print_options(const struct trace_header *h, FILE *out)
 		if (!strcmp(order[i], "no-reboot"))
 			fprintf(out, "%s--no-reboot", sep);
 		else
-			fprintf(out, "%s--%s %s%s%s", sep, order[i],
+			fprintf(out, "%s--%.*s %s%s%s", sep,
+				/* nic2 is a second --nic */
+				(int)strcspn(order[i], "234"), order[i],
 				quote ? "'" : "", v, quote ? "'" : "");
 		sep = " ";
 	}

@@ -7,6 +7,7 @@
 
 #include "accel/backend.h"
 #include "core/machine.h"
+#include "core/net.h"
 #include "core/util.h"
 #include "core/version.h"
 #include "devices/uart.h"
@@ -37,7 +38,8 @@ struct replay *replay_open(const char *path, struct trace_summary *sum,
 	if (trace_verify(path, sum, err, errlen))
 		return NULL;
 	for (unsigned t = 1; t < TRACE_EVENT_TYPES; t++) {
-		if (t != TRACE_REC_SERIAL && sum->events[t]) {
+		if (t != TRACE_REC_SERIAL && t != TRACE_REC_NET &&
+		    sum->events[t]) {
 			snprintf(err, errlen,
 				 "%s: has %s input events, which this build cannot replay",
 				 path, trace_type_name(t));
@@ -118,6 +120,17 @@ static void replay_inject(struct replay *rp, struct machine *m)
 	unsigned unit = r->data[0];
 	size_t len = r->len - 1;
 
+	/* A frame for NIC `unit`, delivered as the recording did. */
+	if (r->type == TRACE_REC_NET) {
+		if (!m->net || net_deliver(m->net, unit, r->data + 1, len)) {
+			replay_diverge(rp, m, icount,
+				       "a network frame for NIC %u, which this machine lacks",
+				       unit);
+			return;
+		}
+		rp->nevents++;
+		return;
+	}
 	/* replay_open refused every other input type. */
 	if (unit >= ARRAY_SIZE(m->uart) || !m->uart[unit]) {
 		replay_diverge(rp, m, icount,
