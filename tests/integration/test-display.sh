@@ -127,3 +127,17 @@ SCRIPT
 	python3 $GFXPNG compare "$OUT/sdl-frame.png" "$OUT/sdl-window.png" ||
 		fail "the window's pixels differ from the headless frame"
 }
+
+test_display_monitor_keys_are_recorded_and_replayed() {
+	rm -f "$OUT/keys.lrt"
+	{ sleep 1; echo 'sendkey space'; sleep 2; } |
+		timeout 30 env -u DISPLAY -u WAYLAND_DISPLAY "$LUCID" run \
+		--cpu pentium2 --bios build/guests/gfx.bin --monitor stdio \
+		--record "$OUT/keys.lrt" --until-serial VBE --timeout 20s \
+		>"$OUT/keysrec.out" 2>"$OUT/keysrec.err"
+	rc=$? name=keysrec
+	expect_rc 0 && expect_in err 'serial port printed "VBE"' &&
+	expect_in err "input events" || return 1
+	lucid_run keysplay 30 replay "$OUT/keys.lrt"
+	expect_rc 0 && expect_in err "final hash OK"
+}
