@@ -11,6 +11,7 @@ X2     equ 0x3100
 XV     equ 0x3110
 KDIV   equ 0x3120
 SUM    equ 0x3130
+FXA    equ 0x3200          ; 512-byte FXSAVE area (16-byte aligned)
 
 ; EAX = the word at an address (without MOVZX: plain 386 code).
 %macro LDW 1
@@ -260,6 +261,37 @@ tests:
 	fld1
 	mov dword [exc_vec], 0
 .r4:	EXPECT "clts_clears", [exc_vec], 0
+
+	; FSIN of the double nearest pi: Lucid reduces like Intel's x87, by
+	; its 66-bit pi p, so the result is p - x = 1.2246063538223773e-16
+	; exactly (not sin's 1.2246467991e-16; QEMU's x87 differs here)
+	fninit
+	fld qword [A(pi_d)]
+	fsin
+	fstp tword [FB]
+	EXPECT80 "fsin_pi_intel", FB, 0x3fca, 0x8d300000, 0
+
+	; FXSAVE/FXRSTOR (P6, CPUID FXSR): the 512-byte layout
+	fninit
+	fld1
+	fldpi
+	fxsave [FXA]
+	LDW FXA
+	EXPECT "fxsave_fcw", eax, 0x037f
+	LDW FXA + 2
+	EXPECT "fxsave_fsw_top6", eax, 0x3000
+	LDW FXA + 4
+	EXPECT "fxsave_abridged_tags", eax, 0x00c0
+	EXPECT "fxsave_mxcsr", [FXA + 24], 0x1f80
+	EXPECT80 "fxsave_st0_pi", FXA + 32, 0x4000, 0xc90fdaa2, 0x2168c235
+	EXPECT80 "fxsave_st1_one", FXA + 48, 0x3fff, 0x80000000, 0
+	fninit
+	fxrstor [FXA]
+	fstp tword [FB]
+	EXPECT80 "fxrstor_st0", FB, 0x4000, 0xc90fdaa2, 0x2168c235
+	fnstsw ax
+	and eax, 0x3800
+	EXPECT "fxrstor_top", eax, 0x3800
 	jmp finish
 
 ; ST(0) = x  ->  ST(0) = atan(x) by its Taylor series (|x| <= 1/5).
@@ -307,6 +339,7 @@ minus_half: dt -0.5
 log2_10:    dt 3.3219280948873623478703194295
 eps:        dt 8.8817841970012523233890533447e-16   ; 2^-50
 minus2_5:   dq -2.5
+pi_d:       dq 0x400921fb54442d18               ; the double nearest pi
 bcd_val:    dq 1234567890123
 qnan32:     dd 0x7fc00000
 inf32:      dd 0x7f800000

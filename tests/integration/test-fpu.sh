@@ -1,5 +1,6 @@
 # The x87 FPU: tests/guests/fpu.asm (numerics bit for bit, transcendentals
-# within 2^-50, environment layout, #MF and #NM) on each model with an FPU.
+# within 2^-50 and FSIN's Intel reduction, environment layout, FXSAVE,
+# #MF and #NM) on each model with an FPU.
 
 fpu_guest_passes() {
 	lucid_run "$1" 20 run --cpu "$2" --bios build/guests/fpu.bin \
@@ -9,6 +10,9 @@ fpu_guest_passes() {
 	expect_in out "PASS sqrt2" &&
 	expect_in out "PASS fsin_1" &&
 	expect_in out "PASS mf_vector" &&
+	expect_in out "PASS fsin_pi_intel" &&
+	expect_in out "PASS fxsave_st0_pi" &&
+	expect_in out "PASS fxrstor_st0" &&
 	expect_in out "DONE" || return 1
 	if grep -q "^FAIL" "$OUT/$name.out"; then
 		fail "guest reported a failure"
