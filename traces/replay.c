@@ -10,6 +10,8 @@
 #include "core/net.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "devices/i8042.h"
+#include "devices/ps2.h"
 #include "devices/uart.h"
 #include "traces/checkpoint.h"
 
@@ -39,6 +41,7 @@ struct replay *replay_open(const char *path, struct trace_summary *sum,
 		return NULL;
 	for (unsigned t = 1; t < TRACE_EVENT_TYPES; t++) {
 		if (t != TRACE_REC_SERIAL && t != TRACE_REC_NET &&
+		    t != TRACE_REC_KEY && t != TRACE_REC_MOUSE &&
 		    sum->events[t]) {
 			snprintf(err, errlen,
 				 "%s: has %s input events, which this build cannot replay",
@@ -128,6 +131,27 @@ static void replay_inject(struct replay *rp, struct machine *m)
 				       unit);
 			return;
 		}
+		rp->nevents++;
+		return;
+	}
+	/* Keys and mouse motion from the window or the monitor (ui/ui.c):
+	 * u16 key, u8 pressed; i16 dx, i16 dy, i8 dz, u8 buttons. */
+	if (r->type == TRACE_REC_KEY || r->type == TRACE_REC_MOUSE) {
+		const uint8_t *d = r->data + 1;
+		if (!m->i8042 || len != (r->type == TRACE_REC_KEY ? 3u : 6u)) {
+			replay_diverge(rp, m, icount,
+				       "a %s event this machine cannot take",
+				       trace_type_name(r->type));
+			return;
+		}
+		if (r->type == TRACE_REC_KEY)
+			ps2_kbd_key(m->i8042->kbd, (uint16_t)(d[0] | d[1] << 8),
+				    d[2]);
+		else
+			ps2_mouse_move(m->i8042->mouse,
+				       (int16_t)(d[0] | d[1] << 8),
+				       (int16_t)(d[2] | d[3] << 8),
+				       (int8_t)d[4], d[5]);
 		rp->nevents++;
 		return;
 	}

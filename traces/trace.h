@@ -38,8 +38,8 @@
 enum trace_rec_type {
 	/* Host input, in the order a sync point takes it. */
 	TRACE_REC_SERIAL = 1,  /* u8 port (0 = COM1), the bytes received */
-	TRACE_REC_KEY = 2,     /* reserved: u16 key id, u8 pressed */
-	TRACE_REC_MOUSE = 3,   /* reserved: i16 dx, i16 dy, i8 dz, u8 buttons */
+	TRACE_REC_KEY = 2,     /* u16 key id, u8 pressed (ui/ui.c) */
+	TRACE_REC_MOUSE = 3,   /* i16 dx, i16 dy, i8 dz, u8 buttons */
 	TRACE_REC_NET = 4,     /* reserved: u8 nic, one frame */
 	TRACE_REC_MONITOR = 5, /* reserved: the command line */
 	TRACE_REC_MEDIA = 6,   /* reserved: u8 drive, image path + sha256 */
