@@ -14,7 +14,8 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Debian packages `make deps` installs (the header or tool each provides).
 DEB_PKGS := libsdl2-dev libslirp-dev zlib1g-dev libelf-dev libcriterion-dev \
-	    libjansson-dev pkg-config nasm seabios mtools dosfstools xorriso xvfb
+	    libjansson-dev pkg-config nasm seabios mtools dosfstools xorriso \
+	    clang xvfb
 BENCH_DEB_PKGS := qemu-system-x86 bochs bochsbios bochs-sdl vgabios
 # Host tools for the Linux test guest (`make linux-guest`; the guest itself
 # comes from Debian's i386 packages, fetched by tests/guests/linux/build.sh).
@@ -58,7 +59,7 @@ guests: $(GUEST_BINS)
 $(eval $(call rom_rule,bench_cpu_rom,tests/bench/cpu-workload.asm))
 
 .PHONY: guests all run test unit integration conformance conformance-ci bench deps \
-	bench-deps format clean help san linux-guest
+	bench-deps format clean help san linux-guest fuzz-short
 
 all: lucid
 
@@ -102,7 +103,7 @@ run: deps lucid
 
 test: deps
 	$(MAKE) --no-print-directory -j$(shell nproc) san
-	$(MAKE) --no-print-directory unit integration conformance-ci
+	$(MAKE) --no-print-directory unit integration conformance-ci fuzz-short
 
 unit: $(SAN_O)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(SAN_O)/unit-tests --jobs 2
@@ -122,6 +123,24 @@ conformance: $(O)/sst-runner
 # a missing peer prints "not installed" in its row.
 bench: lucid
 	./lucid bench cpu
+
+# --- fuzzing (libFuzzer, clang) ---------------------------------------------
+# Each tests/fuzz/fuzz_*.c links against the VMBus host and what it needs;
+# `make fuzz-short` runs every target a few seconds (SKIP without clang).
+FUZZ_CC ?= clang
+FUZZ_O := build-fuzz
+FUZZ_LIB := $(wildcard vmbus/*.c) mmu/mem.c core/bus.c core/clock.c \
+	    core/log.c core/state.c core/util.c devices/disk.c devices/sha256.c
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 $(WARN) \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB) \
+		  $(wildcard vmbus/*.h)
+	@mkdir -p $(FUZZ_O)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) -lz -lm
+
+fuzz-short:
+	tests/fuzz/run-short.sh
 	./lucid bench bios
 	@if [ -f $(SHARED)/testdata/freedos/freedos-serial.img ]; then \
 	  ./lucid bench dos --image $(SHARED)/testdata/freedos/freedos-serial.img; \
@@ -159,7 +178,7 @@ format:
 	clang-format -i $(foreach d,$(SUBDIRS) tests/unit tests/conformance,$(wildcard $(d)/*.[ch]))
 
 clean:
-	rm -rf $(O) $(SAN_O) lucid
+	rm -rf $(O) $(SAN_O) $(FUZZ_O) lucid
 
 help:
 	@echo "make           build ./lucid"
