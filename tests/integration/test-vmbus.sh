@@ -1,0 +1,75 @@
+# Hyper-V enlightenments and VMBus (--enlighten hyperv, --vmbus-disk):
+# option errors, the ACPI device, and Debian's 686 kernel finding Hyper-V,
+# bringing up VMBus and attaching the storvsc disk.
+
+test_vmbus_disk_needs_enlighten() {
+	head -c 1048576 /dev/zero >"$OUT/vmbus-empty.img"
+	lucid_run vmbus_noenl 10 run --cpu pentium2 --vmbus-disk "$OUT/vmbus-empty.img" \
+		--timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "--vmbus-disk needs --enlighten hyperv"
+}
+
+test_enlighten_needs_an_apic() {
+	lucid_run vmbus_noapic 10 run --cpu pentium --enlighten hyperv --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "local APIC"
+}
+
+test_enlighten_wants_hyperv() {
+	lucid_run vmbus_badenl 10 run --cpu pentium2 --enlighten kvm --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "want hyperv"
+}
+
+test_enlighten_refuses_kvm() {
+	lucid_run vmbus_kvm 10 run --cpu pentium2 --enlighten hyperv --accel kvm --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "interpreter only"
+}
+
+test_vmbus_missing_image_is_one_line() {
+	lucid_run vmbus_missing 10 run --cpu pentium2 --enlighten hyperv \
+		--vmbus-disk "$OUT/no-such.img" --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "no-such.img"
+}
+
+# The DSDT carries \_SB.VMBS with _HID "VMBus" only when asked for.
+test_acpi_dump_has_the_vmbus_device() {
+	rm -rf "$OUT/acpi-vmbus" "$OUT/acpi-plain"
+	mkdir -p "$OUT/acpi-vmbus" "$OUT/acpi-plain"
+	lucid_run vmbus_acpi 10 run --cpu pentium2 --enlighten hyperv \
+		--acpi-dump "$OUT/acpi-vmbus"
+	expect_rc 0 || return 1
+	grep -q "VMBS" "$OUT/acpi-vmbus/dsdt.dat" && grep -q "VMBus" "$OUT/acpi-vmbus/dsdt.dat" ||
+		fail "no VMBS/VMBus in dsdt.dat" || return 1
+	lucid_run vmbus_acpi_plain 10 run --cpu pentium2 --acpi-dump "$OUT/acpi-plain"
+	expect_rc 0 && ! grep -q "VMBus" "$OUT/acpi-plain/dsdt.dat" ||
+		fail "VMBus in a machine without --enlighten"
+}
+
+# Debian's 686 kernel with the initramfs loading hv_vmbus and hv_storvsc.
+# Checked, in order: Hyper-V detected (CPUID), the VMBus version (control
+# plane), and the disk attached (storvsc rings and SCSI); the disk's first
+# sector is the marker the image starts with. Slow: the interpreter boots
+# the whole kernel, so it is opt-in like test-linux.sh's boot test.
+test_linux_finds_hyperv_vmbus_and_the_scsi_disk() {
+	if [ ! -f build/linux/bzImage ] || [ ! -f build/linux/initrd.gz ]; then
+		skip "build/linux/bzImage missing: build the Linux guest with 'make linux-guest' (as root)"
+		return
+	fi
+	if [ -z "${LUCID_TEST_LINUX:-}" ]; then
+		skip "Linux boot is slow on the interpreter; run with LUCID_TEST_LINUX=1"
+		return
+	fi
+	img="$OUT/vmbus-disk.img"
+	head -c 33554432 /dev/zero >"$img"
+	printf 'LUCID-VMBUS-DISK' | dd of="$img" conv=notrunc 2>/dev/null
+	lucid_run linux_vmbus 1200 run --cpu pentium2 --mem 256M \
+		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
+		--append "console=ttyS0 panic=-1 lucid.modules=hv_vmbus,hv_storvsc" \
+		--enlighten hyperv --vmbus-disk "$img" \
+		--serial stdio --until-serial LUCID-LINUX-POWEROFF \
+		--timeout 1200s --speed max --display none
+	expect_in out "Hypervisor detected: Microsoft Hyper-V" &&
+	expect_in out "Vmbus version:" &&
+	expect_in out "[sda] 65536 512-byte logical blocks" &&
+	expect_in out "[sda] Attached SCSI disk" &&
+	expect_in out "LUCID-MODULE-OK hv_storvsc"
+}
