@@ -112,7 +112,7 @@ static void ui_action(void *opaque, enum display_action a)
 
 	switch (a) {
 	case DISPLAY_QUIT:
-		ui_quit(ui, "window closed");
+		ui_quit(ui, "quit from the window");
 		return;
 	case DISPLAY_PAUSE:
 		ui_set_paused(ui, !ui->paused);
