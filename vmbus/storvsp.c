@@ -114,7 +114,16 @@ static int storvsp_srb(struct storvsp *sv, const uint8_t *req, uint8_t *rep,
 	if (scsi_cdb_is_write(cdb) && data_in != DATA_WRITE && len)
 		return srb_done(rep, SRB_STATUS_INVALID_REQUEST, 0, 0);
 	if (!d) {
+		/* Linux scans every target: an INQUIRY answered "no LUN" and
+		 * an empty REPORT LUNS keep that quiet; anything else is
+		 * INVALID_LUN (Linux then drops the device). */
 		uint32_t n = 0;
+		if (cdb[0] == 0xa0 && data_in == DATA_READ && len >= 8) {
+			memset(sv->buf, 0, 8);
+			if (ring_range_copy(mem, &rg, 0, sv->buf, 8, true))
+				return srb_done(rep, SRB_STATUS_INVALID_REQUEST, 0, 0);
+			return srb_done(rep, SRB_STATUS_SUCCESS, SCSI_GOOD, 8);
+		}
 		if (cdb[0] != 0x12)
 			return srb_done(rep, SRB_STATUS_INVALID_LUN, 0, 0);
 		n = data_in == DATA_READ ? srb_no_lun_inquiry(sv->buf, len) : 0;

@@ -165,6 +165,21 @@ Test(vmbus_storvsc, errors_carry_sense)
 	uint8_t tur[6] = { 0 };
 	vg_srb(g, 2, tur, 6, 2, 0, rep);
 	cr_assert_eq(rep_srb_status(rep), SRB_STATUS_INVALID_LUN);
+	/* REPORT LUNS to an absent target: GOOD, no LUNs. */
+	uint8_t req2[STORVSP_PACKET] = { 0 };
+	put_le32(req2, VSTOR_EXECUTE_SRB);
+	put_le32(req2 + 4, 1);
+	req2[12 + 6] = 1; /* target 1 */
+	req2[12 + 8] = 12;
+	req2[12 + 10] = 1;
+	put_le32(req2 + 24, 256);
+	memcpy(req2 + 28, luns, 12);
+	memset(d, 0xee, sizeof(d));
+	vg_write(g, G_DATA, d, sizeof(d));
+	vg_vstor(g, req2, rep, G_DATA, 256);
+	cr_assert_eq(rep_srb_status(rep), SRB_STATUS_SUCCESS);
+	cr_assert_eq(rep_xfer(rep), 8);
+	cr_assert_eq(vg_rd32(g, G_DATA), 0, "empty LUN list");
 
 	/* A transfer longer than the buffer the packet describes. */
 	uint8_t req[STORVSP_PACKET] = { 0 };
