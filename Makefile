@@ -36,7 +36,8 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 # Guest programs built into the binary (assembled with nasm, linked in as
 # data through .incbin): symbol name -> source.
 GEN := build/gen
-ROM_OBJS := $(GEN)/demo_rom.o $(GEN)/bench_cpu_rom.o $(GEN)/demo_floppy.o
+ROM_OBJS := $(GEN)/demo_rom.o $(GEN)/bench_cpu_rom.o $(GEN)/demo_floppy.o \
+	    $(GEN)/accel_calib_rom.o
 
 define rom_rule
 $(GEN)/$(1).o: $(2)
@@ -47,6 +48,7 @@ $(GEN)/$(1).o: $(2)
 endef
 $(eval $(call rom_rule,demo_rom,core/demo.asm))
 $(eval $(call rom_rule,demo_floppy,core/demo_floppy.asm))
+$(eval $(call rom_rule,accel_calib_rom,core/accel_calib.asm))
 
 # Test guests of our own (tests/guests/*.asm): flat 64 KiB+ BIOS images that
 # integration tests boot with --bios and check through the debug console.

@@ -68,6 +68,7 @@ struct kvm_accel {
 	uint64_t host0, cyc0;
 	/* Statistics for lucid bench kvm. */
 	uint64_t exits, io_exits, mmio_exits;
+	uint64_t exit_budget; /* --switch-every-exits: stop after these */
 	const char *module;
 	/* The model's MSR list from set_state, and which ones KVM took. */
 	struct cpu_msr msr[CPU_NMSR];
@@ -702,6 +703,8 @@ static enum backend_exit kvm_run_until(void *priv, uint64_t until_ns)
 		int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
 		int e = errno;
 		k->exits++;
+		if (k->exit_budget && !--k->exit_budget)
+			k->stop_req = true;
 		k->io_pending = false;
 		if (rc < 0) {
 			if (e == EINTR || e == EAGAIN) {
@@ -740,6 +743,16 @@ void kvm_stats(void *priv, uint64_t *exits, uint64_t *io, uint64_t *mmio)
 	*exits = k->exits;
 	*io = k->io_exits;
 	*mmio = k->mmio_exits;
+}
+
+void kvm_set_exit_budget(void *priv, uint64_t n)
+{
+	((struct kvm_accel *)priv)->exit_budget = n;
+}
+
+uint64_t kvm_exit_budget(void *priv)
+{
+	return ((struct kvm_accel *)priv)->exit_budget;
 }
 
 const struct backend_ops kvm_backend = {

@@ -21,6 +21,13 @@ struct machine;
 struct cpu_model;
 struct cpu_hooks;
 
+/* --- kvm.c ---------------------------------------------------------------- */
+
+/* Debugging aid (--switch-every-exits): run() stops at the next clean
+ * boundary after n more exits (0: no limit). Returns what is left. */
+void kvm_set_exit_budget(void *priv, uint64_t n);
+uint64_t kvm_exit_budget(void *priv);
+
 /* --- kvm_state.c: the canonical state as KVM's structs ------------------ */
 
 #define KVM_STATE_MAX_MSRS (CPU_NMSR + 1) /* cpu_state.msr[] + the TSC */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "accel/backend.h"
+#include "core/accel_calib.h"
 #include "core/bench.h"
 #include "core/cli.h"
 #include "core/machine.h"
@@ -23,7 +24,8 @@ static const char usage_kvm[] =
 	"\n"
 	"Times the built-in real-mode workload under the interpreter and under\n"
 	"KVM (386 and later models; default pentium2) and prints MIPS (for KVM:\n"
-	"the interpreter's instruction count over KVM's time) and VM exits/s.\n";
+	"the interpreter's instruction count over KVM's time), VM exits/s and\n"
+	"the round trip of one port write (--accel auto's calibration).\n";
 
 static double now_s(void)
 {
@@ -116,18 +118,30 @@ int bench_kvm(int argc, char **argv)
 	int rc = kvm_bench_one(model, rom, len, "interp", &in) ||
 		 kvm_bench_one(model, rom, len, "kvm", &kv);
 	free(rom);
+	struct accel_calib cal;
+	char err[256];
+	if (!rc && accel_calibrate(model, model->default_mhz, &cal, err,
+				   sizeof(err))) {
+		fprintf(stderr, "lucid: bench kvm: %s\n", err);
+		rc = 1;
+	}
 	if (rc)
 		return 1;
 	const char *mod = kvm_host_module();
 	printf("lucid bench kvm: %s model, %u passes, %llu instructions\n",
 	       model->desc, passes, (unsigned long long)in.insns);
-	printf("  %-8s %10s %12s %12s %12s\n", "backend", "seconds", "MIPS",
-	       "exits/s", "guest ms");
-	printf("  %-8s %10.3f %12.2f %12s %12.3f\n", "interp", in.secs,
-	       in.secs > 0 ? in.insns / in.secs / 1e6 : 0, "-", in.guest_ms);
-	printf("  %-8s %10.3f %12.2f %12.0f %12.3f\n", "kvm", kv.secs,
+	printf("  %-8s %10s %12s %12s %12s %12s\n", "backend", "seconds",
+	       "MIPS", "exits/s", "guest ms", "us/port");
+	printf("  %-8s %10.3f %12.2f %12s %12.3f %12.3f\n", "interp", in.secs,
+	       in.secs > 0 ? in.insns / in.secs / 1e6 : 0, "-", in.guest_ms,
+	       cal.interp_port_us);
+	printf("  %-8s %10.3f %12.2f %12.0f %12.3f %12.3f\n", "kvm", kv.secs,
 	       kv.secs > 0 ? in.insns / kv.secs / 1e6 : 0,
-	       kv.secs > 0 ? kv.exits / kv.secs : 0, kv.guest_ms);
+	       kv.secs > 0 ? kv.exits / kv.secs : 0, kv.guest_ms,
+	       cal.kvm_exit_us);
+	accel_calib_describe(&cal, err, sizeof(err));
+	printf("  us/port: one port write's round trip (a VM exit under KVM)\n"
+	       "  --accel auto's calibration: %s\n", err);
 	printf("  kvm exits: %llu (port I/O %llu, MMIO %llu); host module %s\n",
 	       (unsigned long long)kv.exits, (unsigned long long)kv.io,
 	       (unsigned long long)kv.mmio, mod);

@@ -257,10 +257,13 @@ void machine_describe(struct machine *m, FILE *out)
 		m->cfg.cpu->desc, m->cfg.mhz,
 		(unsigned long long)(m->mem->ram_size >> 10), m->backend->name);
 	if (m->nbackends > 1)
-		fprintf(out, "  accel: kvm on %s (virtual time follows the host clock: not deterministic), interpreter %s\n",
+		fprintf(out, "  accel: kvm on %s (virtual time follows the host clock: not deterministic), %s %s\n",
 			kvm_host_module(),
+			m->backend == &kvm_backend ? "interpreter" : "kvm",
 			m->switch_at_ns ? "takes over at --switch-at-ms"
 					: "on standby");
+	if (m->accel_note[0])
+		fprintf(out, "  accel auto: %s\n", m->accel_note);
 	for (unsigned i = 0; i < m->mem->nregion; i++) {
 		const struct mem_region *r = &m->mem->region[i];
 		fprintf(out, "  memory %08llx-%08llx %s %s\n",

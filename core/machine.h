@@ -59,6 +59,7 @@ struct machine_config {
 	size_t rom_len;
 	const char *accel;      /* "interp" (NULL too), "kvm" or "auto" */
 	uint64_t switch_at_ms;  /* --switch-at-ms: change backend then (0: no) */
+	uint64_t switch_every;  /* --switch-every-exits: alternate (0: no) */
 	const char *debugcon;   /* NULL, "stdio" or a file path */
 	const char *serial;     /* COM1: stdio|file:PATH|tcp:127.0.0.1:PORT|none */
 	const char *until_serial;
@@ -124,6 +125,8 @@ struct machine {
 	} backends[2];
 	unsigned nbackends;
 	uint64_t switch_at_ns; /* pending --switch-at-ms, 0 = none */
+	uint64_t switch_left;  /* --switch-every-exits: interpreter slices */
+	char accel_note[160];  /* --accel auto's decision with its figures */
 	struct cpu_state cpu_state; /* snapshot/hash view of the CPU */
 	struct debugcon *debugcon;
 	struct pic *pic;
@@ -225,6 +228,10 @@ int machine_accel_setup(struct machine *m, char *err, size_t errlen);
 void machine_accel_destroy(struct machine *m);
 void machine_accel_reset(struct machine *m);
 int machine_switch_backend(struct machine *m, const struct backend_ops *to);
+/* "interp" or "kvm", creating KVM on first use (the monitor's accel
+ * command, the hotkey). 0, or -1 with one line in err. */
+int machine_accel_select(struct machine *m, const char *name, char *err,
+			 size_t errlen);
 uint64_t machine_accel_limit(struct machine *m, uint64_t until);
 void machine_accel_poll(struct machine *m);
 

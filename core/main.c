@@ -48,6 +48,8 @@ static const char usage_run[] =
 	"                     are not deterministic. auto: kvm if it works\n"
 	"  --switch-at-ms N   after N ms of guest time, move the CPU to the other\n"
 	"                     backend (kvm <-> interp) at an instruction boundary\n"
+	"  --switch-every-exits N   debugging: alternate backends every N KVM\n"
+	"                     exits / N interpreter run slices (kvm needed)\n"
 	"  --demo             describe the machine and boot the demo floppy under\n"
 	"                     SeaBIOS (a pentium2 unless --cpu; COM1 on stdio;\n"
 	"                     type a line, Esc or quit powers off); without\n"
@@ -121,10 +123,11 @@ static const char usage_run[] =
 	"\n"
 	"Window hotkeys (Ctrl+Alt+key): P pause/resume, S screenshot\n"
 	"(lucid-shot-NNN.png), V save state to lucid-quick.state, L load it,\n"
-	"D next --floppies image, End send Ctrl+Alt+Del, G release the mouse\n"
-	"(a click in the window captures it), F fullscreen, I integer/smooth\n"
-	"scaling, Q quit. Keys go to the guest by position (host layout\n"
-	"ignored); host key repeat is dropped (the guest keyboard repeats).\n"
+	"D next --floppies image, End send Ctrl+Alt+Del, K switch kvm/interp,\n"
+	"G release the mouse (a click in the window captures it), F fullscreen,\n"
+	"I integer/smooth scaling, Q quit. Keys go to the guest by position\n"
+	"(host layout ignored); host key repeat is dropped (the guest keyboard\n"
+	"repeats).\n"
 	"\n"
 	"Exit codes: 0 guest finished (halt for good, power-off, --until-*),\n"
 	"1 bad input or setup error, 3 triple fault with --no-reboot, 124 timeout.\n";
@@ -138,7 +141,7 @@ enum {
 	OPT_DISPLAY, OPT_MONITOR, OPT_FLOPPIES, OPT_SCREEN_TEXT, OPT_SCREENSHOT,
 	OPT_VGA,
 	OPT_FDA, OPT_FDB, OPT_HDA, OPT_HDB, OPT_CDROM, OPT_PERSIST,
-	OPT_SWITCH_AT_MS, OPT_ENLIGHTEN, OPT_VMBUS_DISK,
+	OPT_SWITCH_AT_MS, OPT_SWITCH_EVERY, OPT_ENLIGHTEN, OPT_VMBUS_DISK,
 	OPT_NIC, OPT_MAC, OPT_NET,
 };
 
@@ -181,6 +184,7 @@ static const struct option run_options[] = {
 	{ "cdrom", required_argument, NULL, OPT_CDROM },
 	{ "persist", no_argument, NULL, OPT_PERSIST },
 	{ "switch-at-ms", required_argument, NULL, OPT_SWITCH_AT_MS },
+	{ "switch-every-exits", required_argument, NULL, OPT_SWITCH_EVERY },
 	{ "enlighten", required_argument, NULL, OPT_ENLIGHTEN },
 	{ "vmbus-disk", required_argument, NULL, OPT_VMBUS_DISK },
 	{ "nic", required_argument, NULL, OPT_NIC },
@@ -266,6 +270,14 @@ static int cmd_run(int argc, char **argv)
 					    optarg);
 			cfg.accel = optarg;
 			break;
+		case OPT_SWITCH_EVERY: {
+			unsigned n;
+			if (cli_parse_uint(optarg, 1, 1000000000, &n))
+				return fail("--switch-every-exits %s: want 1 to 1000000000",
+					    optarg);
+			cfg.switch_every = n;
+			break;
+		}
 		case OPT_SWITCH_AT_MS: {
 			unsigned ms;
 			if (cli_parse_uint(optarg, 1, 86400000, &ms))
@@ -478,10 +490,12 @@ static int cmd_run(int argc, char **argv)
 		cfg.rtc_start = (int64_t)time(NULL);
 	/* A recording must replay bit-exactly: only the interpreter can. */
 	/* KVM would need its Hyper-V exits forwarded (core/pc_vmbus.c). */
-	if (cfg.enlighten && (strcmp(cfg.accel, "interp") || cfg.switch_at_ms))
+	if (cfg.enlighten &&
+	    (strcmp(cfg.accel, "interp") || cfg.switch_at_ms || cfg.switch_every))
 		return fail("--enlighten %s: the Hyper-V enlightenments run on the interpreter only; drop --accel kvm|auto / --switch-at-ms",
 			    cfg.enlighten);
-	if (record && (!strcmp(cfg.accel, "kvm") || cfg.switch_at_ms))
+	if (record &&
+	    (!strcmp(cfg.accel, "kvm") || cfg.switch_at_ms || cfg.switch_every))
 		return fail("--record %s: recording needs the interpreter (KVM runs follow the host clock); drop --accel kvm / --switch-at-ms",
 			    record);
 	if (record)

@@ -30,6 +30,7 @@ enum display_action {
 	DISPLAY_LOAD_STATE,
 	DISPLAY_NEXT_FLOPPY,
 	DISPLAY_CTRL_ALT_DEL,
+	DISPLAY_TOGGLE_ACCEL, /* kvm <-> interp */
 };
 
 /* What a front-end calls while it pumps host events. */

@@ -41,6 +41,7 @@ static const struct {
 	{ "swap-floppy", MONITOR_SWAP_FLOPPY, 'o' },
 	{ "savevm", MONITOR_SAVEVM, 'r' },
 	{ "loadvm", MONITOR_LOADVM, 'r' },
+	{ "accel", MONITOR_ACCEL, 'o' },
 	{ "quit", MONITOR_QUIT, 'n' },
 	{ "q", MONITOR_QUIT, 'n' },
 	{ "help", MONITOR_HELP, 'n' },
@@ -55,6 +56,7 @@ static const char monitor_help[] =
 	"type \"TEXT\"              type text (US layout; \\n \\t \\\\ \\\" escapes)\n"
 	"swap-floppy [FILE]       FILE or the next --floppies image into A:\n"
 	"savevm FILE | loadvm FILE   write / restore a snapshot\n"
+	"accel [interp|kvm]       switch the CPU backend (bare: show it)\n"
 	"quit                     end the run\n";
 
 int monitor_parse(const char *line, struct monitor_cmd *cmd, char *err,
@@ -310,6 +312,8 @@ static void monitor_info(struct monitor *mon, struct ui *ui)
 		       (unsigned long long)s->gpr[5]);
 	monitor_printf(mon, "time: %.3f ms of guest time, %llu instructions\n",
 		       clock_now(&m->clock) / 1e6, (unsigned long long)icount);
+	if (m->accel_note[0])
+		monitor_printf(mon, "accel auto: %s\n", m->accel_note);
 }
 
 static void monitor_exec(struct monitor *mon, struct ui *ui,
@@ -351,6 +355,16 @@ static void monitor_exec(struct monitor *mon, struct ui *ui,
 		break;
 	case MONITOR_LOADVM:
 		rc = ui_loadvm(ui, c->arg, err, sizeof(err));
+		break;
+	case MONITOR_ACCEL:
+		if (c->arg)
+			rc = machine_accel_select(ui->m, c->arg, err,
+						  sizeof(err));
+		if (!rc)
+			monitor_printf(mon, "accel: %s%s%s\n",
+				       ui->m->backend->name,
+				       ui->m->accel_note[0] ? "; auto: " : "",
+				       ui->m->accel_note);
 		break;
 	case MONITOR_QUIT:
 		ui_quit(ui, "monitor: quit");

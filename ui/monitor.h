@@ -9,6 +9,8 @@
  *   type "TEXT"           type text (US layout; \n \t \\ \" escapes)
  *   swap-floppy [FILE]    put FILE (or the next --floppies image) in A:
  *   savevm FILE | loadvm FILE   snapshots
+ *   accel [interp|kvm]    switch the CPU backend while the guest runs;
+ *                         bare: the running one and --accel auto's figures
  *   quit                  end the run (exit 0)
  *   help
  */
@@ -33,6 +35,7 @@ enum monitor_op {
 	MONITOR_LOADVM,
 	MONITOR_QUIT,
 	MONITOR_HELP,
+	MONITOR_ACCEL,
 };
 
 struct monitor_cmd {

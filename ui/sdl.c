@@ -216,6 +216,9 @@ static bool sdl_hotkey(struct sdl_display *sd, SDL_Scancode sc,
 	case SDL_SCANCODE_END:
 		in->action(in->opaque, DISPLAY_CTRL_ALT_DEL);
 		return true;
+	case SDL_SCANCODE_K:
+		in->action(in->opaque, DISPLAY_TOGGLE_ACCEL);
+		return true;
 	case SDL_SCANCODE_Q:
 		in->action(in->opaque, DISPLAY_QUIT);
 		return true;

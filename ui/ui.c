@@ -147,6 +147,15 @@ static void ui_action(void *opaque, enum display_action a)
 	case DISPLAY_CTRL_ALT_DEL:
 		ui_sendkey(ui, "ctrl+alt+del", err, sizeof(err));
 		return;
+	case DISPLAY_TOGGLE_ACCEL:
+		if (machine_accel_select(ui->m, ui->m->backend == &kvm_backend
+					 ? "interp" : "kvm", err, sizeof(err)))
+			fprintf(stderr, "lucid: %s\n", err);
+		else
+			fprintf(stderr, "lucid: backend %s\n",
+				ui->m->backend->name);
+		ui->stat_wall = 0; /* MIPS restart: icount is per backend */
+		return;
 	}
 }
 
