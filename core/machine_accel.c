@@ -15,6 +15,8 @@
 #include "core/accel_calib.h"
 #include "core/machine.h"
 
+#define ACCEL_SWITCH_SLICE_NS 10000ull
+
 static bool accel_is(const struct machine *m, const char *name)
 {
 	return m->cfg.accel && !strcmp(m->cfg.accel, name);
@@ -168,6 +170,9 @@ int machine_accel_select(struct machine *m, const char *name, char *err,
 
 uint64_t machine_accel_limit(struct machine *m, uint64_t until)
 {
+	if (m->cfg.switch_every && m->backend == &interp_backend &&
+	    until - clock_now(&m->clock) > ACCEL_SWITCH_SLICE_NS)
+		until = clock_now(&m->clock) + ACCEL_SWITCH_SLICE_NS;
 	return m->switch_at_ns && until > m->switch_at_ns ? m->switch_at_ns
 							  : until;
 }
@@ -178,8 +183,9 @@ static const struct backend_ops *accel_other(struct machine *m)
 }
 
 /* --switch-every-exits N: KVM's run() stops after N exits (its budget),
- * the interpreter runs N slices (each up to a timer deadline or a sync
- * point); then the other backend takes over. */
+ * the interpreter runs N slices (each up to a timer deadline, a sync point
+ * or ACCEL_SWITCH_SLICE_NS, so short test guests switch many times); then
+ * the other backend takes over. */
 static void accel_poll_every(struct machine *m)
 {
 	struct machine_backend *k = &m->backends[1];

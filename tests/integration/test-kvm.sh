@@ -100,3 +100,100 @@ test_record_refuses_kvm() {
 	lucid_run kvmrec 20 run --accel kvm --record "$OUT/kvm.lrt" --timeout 5s
 	expect_rc 1 && expect_one_line_error && expect_in err "needs the interpreter"
 }
+
+# guest_run NAME GUEST ARGS...: tests/guests/GUEST.bin with ARGS; its debug
+# console in $OUT/NAME.dbg.
+guest_run() {
+	n=$1 g=$2
+	shift 2
+	lucid_run "$n" 90 run --cpu pentium --bios "build/guests/$g.bin" \
+		--no-reboot --speed max --timeout 90s --debugcon "$OUT/$n.dbg" "$@"
+}
+
+# Alternating every N KVM exits / N interpreter slices keeps what the
+# guests print. A guest that reaches an instruction this host's KVM cannot
+# run (kvm_pvm: ICEBP, x87, protected-mode IRET) while on KVM fails there;
+# then what it printed up to that point must still match.
+test_kvm_switching_every_n_exits_keeps_the_results() {
+	kvm_ready || return $?
+	for g in switch alu32; do
+		[ -f "build/guests/$g.bin" ] || { fail "build/guests/$g.bin not built (make guests)"; return 1; }
+		guest_run "se_${g}_i" "$g" --accel interp
+		expect_rc 0 || return 1
+		for n in 1 3; do
+			guest_run "se_${g}_$n" "$g" --accel kvm \
+				--switch-every-exits "$n" --log core=info
+			sw=$(grep -c 'backend .* -> ' "$OUT/$name.err")
+			[ "$sw" -ge 4 ] || { fail "$g: only $sw switches"; return 1; }
+			if [ "$rc" = 0 ]; then
+				cmp -s "$OUT/se_${g}_i.dbg" "$OUT/$name.dbg" ||
+					{ fail "$g, every $n: the output changed"; return 1; }
+			elif grep -q 'instruction emulation failed' "$OUT/$name.err"; then
+				head -c "$(wc -c <"$OUT/$name.dbg")" "$OUT/se_${g}_i.dbg" |
+					cmp -s - "$OUT/$name.dbg" ||
+					{ fail "$g, every $n: the output changed"; return 1; }
+				echo "    note: $g, every $n: KVM here stopped at an instruction it cannot emulate"
+			else
+				expect_rc 0 || return 1
+			fi
+		done
+	done
+}
+
+# A snapshot taken under one backend resumes under the other: the two
+# halves of the output are the whole of an interpreter run. kvm -> interp
+# stops in phase A (real mode, PIT interrupts), interp -> kvm in phase B.
+test_kvm_snapshot_resumes_under_the_other_backend() {
+	kvm_ready || return $?
+	guest_run sv_i switch --accel interp
+	expect_rc 0 || return 1
+	for dir in "kvm interp A 0000000c" "interp kvm B 00000020"; do
+		set -- $dir
+		guest_run "sv_$1" switch --accel "$1" --until-debugcon "$3 $4" \
+			--savevm "$OUT/sv_$1.state"
+		expect_rc 0 && expect_in err "debug console printed" || return 1
+		guest_run "sv_$1_$2" switch --accel "$2" --loadvm "$OUT/sv_$1.state"
+		expect_rc 0 || return 1
+		cat "$OUT/sv_$1.dbg" "$OUT/sv_$1_$2.dbg" | cmp -s - "$OUT/sv_i.dbg" ||
+			{ fail "saved under $1, resumed under $2: the output changed"; return 1; }
+	done
+}
+
+# --accel auto measures both backends once and says so; this project's
+# nested kvm_pvm (~1-2 MIPS, ~12 us per exit) must lose to the interpreter.
+test_accel_auto_calibrates_and_prints_its_choice() {
+	kvm_ready || return $?
+	lucid_run kvmcal 30 run --cpu pentium2 --bios builtin --accel auto \
+		--debugcon stdio --speed max --timeout 20s
+	expect_rc 0 && expect_in out "hello from the guest" || return 1
+	n=$(grep -c '^lucid: accel auto: kvm ([0-9.]* MIPS, [0-9.]* us/exit) vs interp ([0-9.]* MIPS): using ' "$OUT/kvmcal.err")
+	[ "$n" = 1 ] || { fail "want one calibration line, got $n"; return 1; }
+	if [ -d /sys/module/kvm_pvm ]; then
+		expect_in err "using interp" || return 1
+	fi
+}
+
+# The monitor switches backends while the guest runs (all commands arrive
+# at the first sync point; the switch guest then finishes on the other
+# backend) and info shows the calibration.
+test_monitor_accel_switches_backends_live() {
+	kvm_ready || return $?
+	guest_run ma_i switch --accel interp
+	expect_rc 0 || return 1
+	printf 'accel kvm\ninfo\n' >"$OUT/ma.cmd"
+	guest_run ma_k switch --accel auto --monitor stdio <"$OUT/ma.cmd"
+	expect_rc 0 && expect_in out "accel: kvm" &&
+		expect_in out "backend kvm" && expect_in out "accel auto: kvm (" ||
+		return 1
+	cmp -s "$OUT/ma_i.dbg" "$OUT/ma_k.dbg" || { fail "interp -> kvm changed the output"; return 1; }
+	printf 'accel interp\naccel bogus\ninfo\n' >"$OUT/ma.cmd"
+	guest_run ma_ki switch --accel kvm --monitor stdio <"$OUT/ma.cmd"
+	expect_rc 0 && expect_in out "backend interp" &&
+		expect_in out "error: accel bogus: want interp or kvm" || return 1
+	cmp -s "$OUT/ma_i.dbg" "$OUT/ma_ki.dbg" || fail "kvm -> interp changed the output"
+}
+
+test_switch_every_exits_refuses_record() {
+	lucid_run kvmserec 20 run --switch-every-exits 5 --record "$OUT/se.lrt" --timeout 5s
+	expect_rc 1 && expect_one_line_error && expect_in err "needs the interpreter"
+}
