@@ -7,6 +7,7 @@
 #ifndef LUCID_ACCEL_BACKEND_H
 #define LUCID_ACCEL_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpu/state.h"
@@ -18,6 +19,18 @@ enum backend_exit {
 	BACKEND_EXIT_HALT,     /* idle until an interrupt */
 	BACKEND_EXIT_STOP,     /* asked to stop */
 	BACKEND_EXIT_SHUTDOWN, /* triple fault or fatal entry failure */
+	BACKEND_EXIT_DEBUG,    /* a struct backend_debug stop */
+};
+
+/* Debugger stops (replay --until, the gdb stub). run() returns
+ * BACKEND_EXIT_DEBUG at the first instruction boundary where icount >=
+ * icount_limit (UINT64_MAX: none), or, while check is set, where
+ * check(opaque, linear PC, icount) says stop: then it runs one instruction
+ * at a time (the cost of breakpoints and watchpoints). */
+struct backend_debug {
+	uint64_t icount_limit;
+	bool (*check)(void *opaque, uint64_t pc, uint64_t icount);
+	void *opaque;
 };
 
 struct backend_ops {
@@ -34,6 +47,10 @@ struct backend_ops {
 	/* Becoming the machine's running backend: take the CPU's pins (NMI)
 	 * from core/irq. May be NULL. */
 	void (*activate)(void *priv);
+	/* Interpreter only (NULL elsewhere): debugger stops, and setting the
+	 * instruction count (a snapshot restored by a replay seek). */
+	void (*set_debug)(void *priv, const struct backend_debug *d);
+	void (*set_icount)(void *priv, uint64_t n);
 };
 
 extern const struct backend_ops interp_backend;

@@ -12,6 +12,7 @@ struct interp {
 	struct cpu *cpu;
 	struct clock *clock;
 	struct irq *irq;
+	struct backend_debug dbg;
 };
 
 static void interp_nmi(void *opaque)
@@ -35,6 +36,7 @@ static void *interp_create(struct machine *m, char *err, unsigned errlen)
 	irq_set_nmi_handler(&m->irq, interp_nmi, c);
 	in->clock = &m->clock;
 	in->irq = &m->irq;
+	in->dbg.icount_limit = UINT64_MAX;
 	return in;
 }
 
@@ -50,6 +52,42 @@ static void interp_reset(void *priv)
 	cpu_reset(((struct interp *)priv)->cpu);
 }
 
+static enum backend_exit interp_exit(enum cpu_exit e)
+{
+	switch (e) {
+	case CPU_EXIT_HALT:
+		return BACKEND_EXIT_HALT;
+	case CPU_EXIT_STOP:
+		return BACKEND_EXIT_STOP;
+	case CPU_EXIT_SHUTDOWN:
+		return BACKEND_EXIT_SHUTDOWN;
+	case CPU_EXIT_ICOUNT:
+		return BACKEND_EXIT_DEBUG;
+	case CPU_EXIT_BUDGET:
+		break;
+	}
+	return BACKEND_EXIT_DEADLINE;
+}
+
+/* Breakpoints and watchpoints: ask before every instruction, run one. */
+static enum backend_exit interp_run_checked(struct interp *in, uint64_t limit)
+{
+	struct cpu *c = in->cpu;
+
+	for (;;) {
+		uint64_t n = cpu_icount(c);
+		if (n >= in->dbg.icount_limit ||
+		    in->dbg.check(in->dbg.opaque, cpu_pc_linear(c), n))
+			return BACKEND_EXIT_DEBUG;
+		cpu_set_icount_limit(c, n + 1);
+		enum cpu_exit e = cpu_run(c, limit);
+		if (e != CPU_EXIT_ICOUNT)
+			return interp_exit(e);
+		if (in->clock->cycles >= limit)
+			return BACKEND_EXIT_DEADLINE;
+	}
+}
+
 /* The deadline is virtual time; the CPU counts cycles. */
 static enum backend_exit interp_run(void *priv, uint64_t until_ns)
 {
@@ -59,17 +97,20 @@ static enum backend_exit interp_run(void *priv, uint64_t until_ns)
 				 ? clock_ns_to_cycles(clk, until_ns - clk->ns_offset)
 				 : clk->cycles;
 
-	switch (cpu_run(in->cpu, limit)) {
-	case CPU_EXIT_HALT:
-		return BACKEND_EXIT_HALT;
-	case CPU_EXIT_STOP:
-		return BACKEND_EXIT_STOP;
-	case CPU_EXIT_SHUTDOWN:
-		return BACKEND_EXIT_SHUTDOWN;
-	case CPU_EXIT_BUDGET:
-		break;
-	}
-	return BACKEND_EXIT_DEADLINE;
+	if (in->dbg.check)
+		return interp_run_checked(in, limit);
+	cpu_set_icount_limit(in->cpu, in->dbg.icount_limit);
+	return interp_exit(cpu_run(in->cpu, limit));
+}
+
+static void interp_set_debug(void *priv, const struct backend_debug *d)
+{
+	((struct interp *)priv)->dbg = *d;
+}
+
+static void interp_set_icount(void *priv, uint64_t n)
+{
+	cpu_set_icount(((struct interp *)priv)->cpu, n);
 }
 
 static void interp_stop(void *priv)
@@ -109,4 +150,6 @@ const struct backend_ops interp_backend = {
 	.set_state = interp_set_state,
 	.icount = interp_icount,
 	.activate = interp_activate,
+	.set_debug = interp_set_debug,
+	.set_icount = interp_set_icount,
 };

@@ -60,6 +60,21 @@ int cli_parse_duration_ms(const char *s, uint64_t *out)
 	return 0;
 }
 
+int cli_parse_seconds_ms(const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !(v >= 0 && v <= 86400))
+		return -1;
+	*out = (uint64_t)(v * 1000 + 0.5);
+	return v > 0 && !*out ? -1 : 0;
+}
+
 int cli_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
 	char *end;

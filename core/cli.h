@@ -10,6 +10,8 @@
 int cli_parse_size(const char *s, uint64_t *out);
 /* "30s", "500ms", "2m"; a bare number means seconds. */
 int cli_parse_duration_ms(const char *s, uint64_t *out);
+/* Seconds, "5" or "0.25", to whole ms (0 allowed; at most a day). */
+int cli_parse_seconds_ms(const char *s, uint64_t *out);
 /* A decimal in [min, max]. */
 int cli_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 

@@ -14,6 +14,7 @@
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
 #include "mmu/mem.h"
+#include "traces/gdbstub.h"
 #include "traces/record.h"
 #include "traces/replay.h"
 
@@ -335,6 +336,18 @@ int machine_run(struct machine *m)
 			log_warn(&m->log, CORE, "triple fault: system reset");
 			m->reset_pending = true;
 			break;
+		case BACKEND_EXIT_DEBUG:
+			/* An instruction-count stop or a breakpoint: gdb takes
+			 * over, and may move the machine to a snapshot taken
+			 * at a sync point (whose schedule then starts over). */
+			m->resync |= m->gdb != NULL; /* time stood still */
+			if (m->gdb && gdb_stopped(m->gdb, m)) {
+				sync = clock_now(&m->clock) + SYNC_QUANTUM_NS;
+				continue;
+			}
+			if (!m->gdb && m->replay)
+				replay_until_reached(m->replay, m);
+			break;
 		case BACKEND_EXIT_DEADLINE:
 		case BACKEND_EXIT_STOP:
 			break;
@@ -356,6 +369,8 @@ int machine_run(struct machine *m)
 			record_sync(m->record, m, now);
 		if (m->replay)
 			replay_sync(m->replay, m, now);
+		if (m->gdb)
+			gdb_poll(m->gdb, m);
 		if (m->resync) {
 			/* The UI paused or loaded a snapshot: pacing starts
 			 * over here, with no time to catch up or wait out. */

@@ -45,6 +45,7 @@ struct script;
 struct boot_image;
 struct record;
 struct replay;
+struct gdb;
 struct ui;
 struct net;
 
@@ -162,6 +163,7 @@ struct machine {
 	struct script *script;
 	struct record *record; /* --record: input and checkpoints to a trace */
 	struct replay *replay; /* lucid replay: input from a trace, not the host */
+	struct gdb *gdb;       /* --gdb: the remote stub (traces/gdbstub.h) */
 	struct ui *ui;         /* window, monitor, hotkeys (ui/ui.h); may be NULL */
 	struct net *net;       /* NICs <-> host network (core/net.h); may be NULL */
 	bool resync;           /* the UI paused or loaded: re-base pacing */

@@ -14,6 +14,7 @@
 #include "cpu/cpu.h"
 #include "devices/acpi_tables.h"
 #include "traces/commands.h"
+#include "traces/gdbstub.h"
 #include "traces/record.h"
 #include "ui/screen.h"
 #include "ui/ui.h"
@@ -119,6 +120,10 @@ static const char usage_run[] =
 	"  --record FILE.lrt  record the run (its host input and state\n"
 	"                     checkpoints) for lucid replay\n"
 	"  --checkpoint-ms N  checkpoint every N ms of guest time (default 100)\n"
+	"  --snapshot-every-s S  a full snapshot in the trace every S seconds of\n"
+	"                     guest time, for seeking (default 5; 0: none)\n"
+	"  --gdb 127.0.0.1:PORT  gdb remote stub on loopback; the machine waits\n"
+	"                     for gdb before its first instruction\n"
 	"  --log SPEC         log levels, e.g. cpu=debug,bus=info or 'debug'\n"
 	"\n"
 	"Window hotkeys (Ctrl+Alt+key): P pause/resume, S screenshot\n"
@@ -136,7 +141,7 @@ enum {
 	OPT_CPU = 256, OPT_MHZ, OPT_MEM, OPT_BIOS, OPT_ACCEL, OPT_DEMO,
 	OPT_DEBUGCON, OPT_UNTIL_DEBUGCON, OPT_TIMEOUT, OPT_SPEED, OPT_LOG,
 	OPT_SAVEVM, OPT_LOADVM, OPT_SERIAL, OPT_UNTIL_SERIAL, OPT_RTC, OPT_INPUT,
-	OPT_RECORD, OPT_CHECKPOINT_MS, OPT_NO_REBOOT,
+	OPT_RECORD, OPT_CHECKPOINT_MS, OPT_NO_REBOOT, OPT_SNAPSHOT_S, OPT_GDB,
 	OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_NO_ACPI, OPT_ACPI_DUMP,
 	OPT_DISPLAY, OPT_MONITOR, OPT_FLOPPIES, OPT_SCREEN_TEXT, OPT_SCREENSHOT,
 	OPT_VGA,
@@ -166,6 +171,8 @@ static const struct option run_options[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "checkpoint-ms", required_argument, NULL, OPT_CHECKPOINT_MS },
+	{ "snapshot-every-s", required_argument, NULL, OPT_SNAPSHOT_S },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
@@ -228,6 +235,8 @@ static int cmd_run(int argc, char **argv)
 	const char *acpi_dir = NULL;
 	const char *record = NULL;
 	unsigned checkpoint_ms = RECORD_DEFAULT_CHECKPOINT_MS;
+	uint64_t snapshot_ms = RECORD_DEFAULT_SNAPSHOT_MS;
+	const char *gdb = NULL;
 	int opt;
 	bool screen_text = false;
 	const char *screenshot = NULL;
@@ -330,6 +339,14 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case OPT_RECORD:
 			record = optarg;
+			break;
+		case OPT_SNAPSHOT_S:
+			if (cli_parse_seconds_ms(optarg, &snapshot_ms))
+				return fail("--snapshot-every-s %s: want seconds of guest time, e.g. 5 or 0.5 (0: none)",
+					    optarg);
+			break;
+		case OPT_GDB:
+			gdb = optarg;
 			break;
 		case OPT_CHECKPOINT_MS:
 			if (cli_parse_uint(optarg, 1, 3600000, &checkpoint_ms))
@@ -498,6 +515,9 @@ static int cmd_run(int argc, char **argv)
 	    (!strcmp(cfg.accel, "kvm") || cfg.switch_at_ms || cfg.switch_every))
 		return fail("--record %s: recording needs the interpreter (KVM runs follow the host clock); drop --accel kvm / --switch-at-ms",
 			    record);
+	if (gdb && (strcmp(cfg.accel, "interp") || cfg.switch_at_ms))
+		return fail("--gdb %s: the gdb stub needs the interpreter; drop --accel kvm|auto / --switch-at-ms",
+			    gdb);
 	if (record)
 		cfg.accel = "interp";
 	if (acpi_dir)
@@ -515,8 +535,12 @@ static int cmd_run(int argc, char **argv)
 		machine_destroy(&m);
 		return 1;
 	}
-	if (record && record_start(&m, record, checkpoint_ms, err, sizeof(err))) {
+	if ((record && record_start(&m, record, checkpoint_ms, snapshot_ms,
+				    err, sizeof(err))) ||
+	    (gdb && gdb_start(&m, gdb, 0, err, sizeof(err)))) {
 		fprintf(stderr, "lucid: %s\n", err);
+		if (m.record)
+			record_finish(&m, NULL, err, sizeof(err));
 		ui_destroy(ui);
 		machine_destroy(&m);
 		return 1;
@@ -524,6 +548,7 @@ static int cmd_run(int argc, char **argv)
 	if (demo)
 		machine_describe(&m, stdout);
 	int rc = machine_run(&m);
+	gdb_finish(&m);
 	fprintf(stderr, "lucid: %s (%.3f ms of guest time)\n", m.exit_reason,
 		clock_now(&m.clock) / 1e6);
 	screen_at_exit(m.vga, screen_text, screenshot);

@@ -29,6 +29,7 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 	c->clock = clock;
 	c->irq = irq;
 	c->log = log;
+	c->icount_limit = UINT64_MAX;
 	/* The CPU's address pins define the bus width (1 MiB wrap on the
 	 * 8086, 16 MiB on the 286). */
 	if (mem)
@@ -351,6 +352,9 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
 	for (;;) {
 		if (unlikely(c->shutdown))
 			return CPU_EXIT_SHUTDOWN;
+		/* Before the boundary's events: a stop here changes nothing. */
+		if (unlikely(c->icount >= c->icount_limit))
+			return CPU_EXIT_ICOUNT;
 		if (unlikely(cpu_events_pending(c)) && !cpu_events(c))
 			return CPU_EXIT_HALT;
 		if (unlikely(c->clock->cycles >= c->limit))
@@ -414,6 +418,21 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *s)
 uint64_t cpu_icount(const struct cpu *c)
 {
 	return c->icount;
+}
+
+void cpu_set_icount(struct cpu *c, uint64_t n)
+{
+	c->icount = n;
+}
+
+void cpu_set_icount_limit(struct cpu *c, uint64_t n)
+{
+	c->icount_limit = n;
+}
+
+uint64_t cpu_pc_linear(const struct cpu *c)
+{
+	return (c->s.seg[SEG_CS].base + (c->s.rip & c->ip_mask)) & 0xffffffffu;
 }
 
 const struct cpu_model *cpu_model_of(const struct cpu *c)

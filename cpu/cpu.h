@@ -58,6 +58,7 @@ enum cpu_exit {
 	CPU_EXIT_HALT,     /* HLT with nothing to wake it */
 	CPU_EXIT_STOP,     /* cpu_stop() was called (device, monitor) */
 	CPU_EXIT_SHUTDOWN, /* triple fault */
+	CPU_EXIT_ICOUNT,   /* reached the instruction-count limit */
 };
 
 /* Hooks core installs; any may be NULL (then: #GP for MSRs, model CPUID). */
@@ -106,7 +107,19 @@ bool cpu_halted(const struct cpu *c);
 void cpu_get_state(struct cpu *c, struct cpu_state *s);
 void cpu_set_state(struct cpu *c, const struct cpu_state *s);
 
-uint64_t cpu_icount(const struct cpu *c); /* retired instructions */
+/* Retired instructions. An exception counts its faulting instruction; a
+ * REP string instruction counts once per pass: once if it runs to the
+ * end, once more each time it yields to the cycle limit or an interrupt
+ * and resumes (both deterministic). */
+uint64_t cpu_icount(const struct cpu *c);
+/* Debugging and replay seeks: cpu_run returns CPU_EXIT_ICOUNT at the first
+ * instruction boundary where icount >= n (UINT64_MAX: no limit), before
+ * the boundary's interrupt delivery, so stopping there and running on is
+ * the same as not stopping. set_icount restores a snapshot's count. */
+void cpu_set_icount_limit(struct cpu *c, uint64_t n);
+void cpu_set_icount(struct cpu *c, uint64_t n);
+/* CS.base + EIP: the linear address of the next instruction. */
+uint64_t cpu_pc_linear(const struct cpu *c);
 const struct cpu_model *cpu_model_of(const struct cpu *c);
 
 /* Invalidate any cached translation or decoded code (memory map changed). */

@@ -191,6 +191,7 @@ struct cpu {
 	struct cpu_hooks hooks;
 
 	uint64_t icount;
+	uint64_t icount_limit; /* cpu_run stops when icount reaches it */
 	uint64_t limit;     /* cpu_run's cycle limit */
 	uint32_t insn_ip;   /* start of the current instruction */
 	uint32_t insn_sp;   /* SP at its start (restored on faults) */

@@ -1,13 +1,18 @@
 /* traces/commands.c: `lucid replay` and `lucid trace info|verify`. */
 #include "traces/commands.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "accel/backend.h"
 #include "core/cli.h"
 #include "core/machine.h"
+#include "traces/checkpoint.h"
+#include "traces/gdbstub.h"
 #include "traces/config.h"
 #include "traces/replay.h"
 #include "traces/trace.h"
@@ -27,6 +32,20 @@ static const char usage_replay[] =
 	"                     stdio if the recording used stdio, else none)\n"
 	"  --debugcon TARGET  port 0x402 output: stdio or a file (default:\n"
 	"                     stdio if the recording used stdio, else none)\n"
+	"  --until ICOUNT     stop exactly after ICOUNT retired instructions and\n"
+	"                     print the state hash there (exit 0; 1 if the\n"
+	"                     recording ends first). An instruction is one\n"
+	"                     executed instruction or exception; a REP string\n"
+	"                     instruction counts once per pass (again after\n"
+	"                     each yield to an interrupt or deadline)\n"
+	"  --gdb 127.0.0.1:PORT  gdb remote stub (loopback only; port 0 picks\n"
+	"                     one). The replay waits for gdb before its first\n"
+	"                     instruction (or at --until). Registers, memory,\n"
+	"                     breakpoints, write watchpoints, stepping, and in\n"
+	"                     reverse: reverse-stepi and reverse-continue seek\n"
+	"                     (restore the nearest snapshot, run forward to\n"
+	"                     the instruction). Output the guest writes again\n"
+	"                     while re-running after a seek is written again\n"
 	"\n"
 	"Exit codes: 0 the replay matched the recording (final instruction\n"
 	"count, state hash and exit reason), 1 unusable trace or setup error,\n"
@@ -34,17 +53,24 @@ static const char usage_replay[] =
 	"state sections differ), 124 --timeout.\n";
 
 static const char usage_trace[] =
-	"Usage: lucid trace info FILE.lrt    machine, duration, events, checkpoints\n"
+	"Usage: lucid trace info FILE.lrt    machine, duration, events, checkpoints,\n"
+	"                                    snapshots\n"
 	"       lucid trace verify FILE.lrt  check the whole file's structure\n"
-	"                                    without running it (exit 0 or 1)\n";
+	"                                    without running it (exit 0 or 1)\n"
+	"       lucid trace diff A.lrt B.lrt the first checkpoint where two traces\n"
+	"                                    of one machine differ, and in which\n"
+	"                                    state sections (exit 0 same, 2 differ)\n";
 
-enum { OPT_SPEED = 256, OPT_TIMEOUT, OPT_SERIAL, OPT_DEBUGCON };
+enum { OPT_SPEED = 256, OPT_TIMEOUT, OPT_SERIAL, OPT_DEBUGCON, OPT_UNTIL,
+       OPT_GDB };
 
 static const struct option replay_options[] = {
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -59,7 +85,8 @@ static int fail(const char *fmt, const char *arg)
 
 int replay_main(int argc, char **argv)
 {
-	const char *path = NULL, *serial = NULL, *debugcon = NULL;
+	const char *path = NULL, *serial = NULL, *debugcon = NULL, *gdb = NULL;
+	uint64_t until = UINT64_MAX;
 	bool speed_max = true;
 	uint64_t timeout_ms = 0;
 	int opt;
@@ -88,6 +115,19 @@ int replay_main(int argc, char **argv)
 			break;
 		case OPT_DEBUGCON:
 			debugcon = optarg;
+			break;
+		case OPT_UNTIL: {
+			char *end;
+			errno = 0;
+			until = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || errno ||
+			    until == UINT64_MAX)
+				return fail("--until %s: want an instruction count",
+					    optarg);
+			break;
+		}
+		case OPT_GDB:
+			gdb = optarg;
 			break;
 		case 'h':
 			fputs(usage_replay, stdout);
@@ -139,7 +179,20 @@ int replay_main(int argc, char **argv)
 		return fail("%s", err);
 	}
 	m.replay = rp;
+	if (until != UINT64_MAX) {
+		struct backend_debug d = { .icount_limit = until };
+		replay_set_until(rp, until);
+		m.backend->set_debug(m.backend_priv, &d);
+	}
+	if (gdb && (replay_snapshot_start(rp, &m, err, sizeof(err)) ||
+		    gdb_start(&m, gdb, until == UINT64_MAX ? 0 : until, err,
+			      sizeof(err)))) {
+		machine_destroy(&m);
+		replay_close(rp);
+		return fail("%s", err);
+	}
 	machine_run(&m);
+	gdb_finish(&m);
 	fflush(stdout);
 	int rc = replay_finish(rp, &m, stderr);
 	machine_destroy(&m);

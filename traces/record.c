@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accel/backend.h"
 #include "core/machine.h"
 #include "core/util.h"
 #include "traces/checkpoint.h"
@@ -13,13 +14,14 @@ struct record {
 	struct trace_writer *w;
 	char *path;
 	uint64_t interval_ns, next_ck;
-	uint64_t nevents, nck;
+	uint64_t snap_ns, next_snap; /* 0: no snapshots */
+	uint64_t nevents, nck, nsnap;
 	uint64_t last_sync;
 	bool synced;
 };
 
 int record_start(struct machine *m, const char *path, unsigned checkpoint_ms,
-		 char *err, size_t errlen)
+		 uint64_t snapshot_ms, char *err, size_t errlen)
 {
 	struct trace_header h = { 0 };
 
@@ -37,6 +39,10 @@ int record_start(struct machine *m, const char *path, unsigned checkpoint_ms,
 	r->interval_ns = (uint64_t)checkpoint_ms * 1000000ull;
 	/* The first sync point checkpoints: early divergence shows early. */
 	r->next_ck = clock_now(&m->clock);
+	/* A replay snapshots its start itself: the first one here is due
+	 * an interval in. */
+	r->snap_ns = snapshot_ms * 1000000ull;
+	r->next_snap = r->next_ck + r->snap_ns;
 	m->record = r;
 	return 0;
 }
@@ -57,18 +63,42 @@ void record_input(struct record *r, struct machine *m,
 		free(buf);
 }
 
+/* The whole state, as loadvm reads it, for seeking in a replay. */
+static void record_snapshot(struct record *r, struct machine *m, uint64_t now)
+{
+	char *img = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&img, &len);
+
+	if (!f || state_write(&m->state, f, err, sizeof(err)) || fflush(f)) {
+		log_warn(&m->log, CORE, "record: no snapshot at %.3f ms",
+			 now / 1e6);
+	} else {
+		trace_write_snapshot(r->w, now, m->backend->icount(m->backend_priv),
+				     img, len);
+		r->nsnap++;
+	}
+	if (f)
+		fclose(f);
+	free(img);
+}
+
 void record_sync(struct record *r, struct machine *m, uint64_t now)
 {
 	struct trace_checkpoint ck;
 
 	r->last_sync = now;
 	r->synced = true;
-	if (now < r->next_ck)
-		return;
-	checkpoint_take(m, &ck);
-	trace_write_checkpoint(r->w, now, &ck);
-	r->nck++;
-	r->next_ck = now + r->interval_ns;
+	if (now >= r->next_ck) {
+		checkpoint_take(m, &ck);
+		trace_write_checkpoint(r->w, now, &ck);
+		r->nck++;
+		r->next_ck = now + r->interval_ns;
+	}
+	if (r->snap_ns && now >= r->next_snap) {
+		record_snapshot(r, m, now);
+		r->next_snap = now + r->snap_ns;
+	}
 }
 
 int record_finish(struct machine *m, FILE *out, char *err, size_t errlen)
@@ -90,9 +120,10 @@ int record_finish(struct machine *m, FILE *out, char *err, size_t errlen)
 	int rc = trace_close(r->w, err, errlen);
 	if (!rc && out)
 		fprintf(out,
-			"record: %s: %llu input events, %llu checkpoints, %.3f ms of guest time\n",
+			"record: %s: %llu input events, %llu checkpoints, %llu snapshots, %.3f ms of guest time\n",
 			r->path, (unsigned long long)r->nevents,
-			(unsigned long long)r->nck, now / 1e6);
+			(unsigned long long)r->nck,
+			(unsigned long long)r->nsnap, now / 1e6);
 	free(r->path);
 	free(r);
 	m->record = NULL;

@@ -17,11 +17,13 @@ struct machine;
 struct record;
 
 #define RECORD_DEFAULT_CHECKPOINT_MS 100
+#define RECORD_DEFAULT_SNAPSHOT_MS 5000
 
 /* Start recording the built (not yet run) machine m into path; sets
- * m->record. 0, or -1 with one line in err. */
+ * m->record. Every snapshot_ms of guest time (0: never) a full snapshot
+ * goes into the trace for seeking. 0, or -1 with one line in err. */
 int record_start(struct machine *m, const char *path, unsigned checkpoint_ms,
-		 char *err, size_t errlen);
+		 uint64_t snapshot_ms, char *err, size_t errlen);
 /* Host input taken at the current sync point; unit is the port or device
  * index (0 = COM1 for serial). */
 void record_input(struct record *r, struct machine *m,

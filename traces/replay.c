@@ -15,13 +15,26 @@
 #include "devices/uart.h"
 #include "traces/checkpoint.h"
 
+/* Where a seek can start: the replay's own start, or a snapshot record
+ * (the ordinal-th record of the trace) passed on the way. */
+struct replay_snap {
+	uint64_t ordinal, icount, vtime;
+	uint64_t nevents, nck;
+};
+
 struct replay {
 	struct trace_reader *rd;
 	char *path;
 	struct trace_record next; /* the first record not yet consumed */
 	bool have_next;
+	uint64_t nread;           /* records read, next included */
 	uint64_t nevents, nck;
-	bool diverged, stopped_by_trace, read_failed;
+	uint64_t until;           /* --until ICOUNT (UINT64_MAX: none) */
+	bool diverged, stopped_by_trace, read_failed, until_reached;
+	char *start_img;          /* the machine before the first instruction */
+	size_t start_len;
+	struct replay_snap *snap; /* by icount; snap[0] is the start */
+	unsigned nsnap;
 	char msg[512];
 };
 
@@ -32,6 +45,7 @@ static void replay_advance(struct replay *rp)
 	/* The file was verified: a failure now means it changed under us. */
 	rp->read_failed |= rc < 0;
 	rp->have_next = rc > 0;
+	rp->nread += rc > 0;
 }
 
 struct replay *replay_open(const char *path, struct trace_summary *sum,
@@ -55,6 +69,7 @@ struct replay *replay_open(const char *path, struct trace_summary *sum,
 	struct replay *rp = xcalloc(1, sizeof(*rp));
 	rp->rd = rd;
 	rp->path = xstrdup(path);
+	rp->until = UINT64_MAX;
 	replay_advance(rp);
 	if (rp->read_failed) {
 		snprintf(err, errlen, "%s", rp->msg);
@@ -75,6 +90,8 @@ void replay_close(struct replay *rp)
 		return;
 	trace_close_reader(rp->rd);
 	free(rp->path);
+	free(rp->start_img);
+	free(rp->snap);
 	free(rp);
 }
 
@@ -208,6 +225,18 @@ static void replay_check(struct replay *rp, struct machine *m)
 		       secs);
 }
 
+/* Remember a snapshot record the first time the replay passes it. */
+static void replay_note_snapshot(struct replay *rp, const struct trace_record *r)
+{
+	if (rp->nsnap && rp->snap[rp->nsnap - 1].ordinal >= rp->nread)
+		return;
+	rp->snap = xrealloc(rp->snap, (rp->nsnap + 1) * sizeof(*rp->snap));
+	rp->snap[rp->nsnap++] = (struct replay_snap){
+		.ordinal = rp->nread, .icount = r->end.ck.icount,
+		.vtime = r->vtime, .nevents = rp->nevents, .nck = rp->nck,
+	};
+}
+
 void replay_sync(struct replay *rp, struct machine *m, uint64_t now)
 {
 	while (!rp->diverged && !rp->read_failed && rp->have_next) {
@@ -222,6 +251,17 @@ void replay_sync(struct replay *rp, struct machine *m, uint64_t now)
 				       "no sync point at %.3f ms, where a %s was recorded",
 				       r->vtime / 1e6, trace_type_name(r->type));
 			return;
+		}
+		if (r->type == TRACE_REC_SNAPSHOT) {
+			if (r->vtime < now) {
+				replay_diverge(rp, m, icount,
+					       "no sync point at %.3f ms, where a snapshot was recorded",
+					       r->vtime / 1e6);
+				return;
+			}
+			replay_note_snapshot(rp, r);
+			replay_advance(rp);
+			continue;
 		}
 		if (r->type == TRACE_REC_CHECKPOINT) {
 			replay_check(rp, m);
@@ -250,6 +290,97 @@ void replay_sync(struct replay *rp, struct machine *m, uint64_t now)
 		machine_request_exit(m, MACHINE_EXIT_ERROR, "trace read error");
 }
 
+void replay_set_until(struct replay *rp, uint64_t icount)
+{
+	rp->until = icount;
+}
+
+void replay_until_reached(struct replay *rp, struct machine *m)
+{
+	uint64_t n = m->backend->icount(m->backend_priv);
+
+	if (n < rp->until)
+		return;
+	rp->until_reached = true;
+	machine_request_exit(m, 0, "stopped at instruction %llu (--until)",
+			     (unsigned long long)n);
+}
+
+int replay_snapshot_start(struct replay *rp, struct machine *m, char *err,
+			  size_t errlen)
+{
+	FILE *f = open_memstream(&rp->start_img, &rp->start_len);
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot snapshot the start", rp->path);
+		return -1;
+	}
+	int rc = state_write(&m->state, f, err, errlen);
+	fclose(f);
+	if (rc)
+		return -1;
+	rp->snap = xcalloc(1, sizeof(*rp->snap));
+	rp->snap[0] = (struct replay_snap){
+		.icount = m->backend->icount(m->backend_priv),
+		.vtime = clock_now(&m->clock),
+	};
+	rp->nsnap = 1;
+	return 0;
+}
+
+int replay_seek(struct replay *rp, struct machine *m, uint64_t icount,
+		uint64_t *at, char *err, size_t errlen)
+{
+	unsigned i = rp->nsnap;
+
+	while (i > 0 && rp->snap[i - 1].icount > icount)
+		i--;
+	if (!i || !m->backend->set_icount) {
+		snprintf(err, errlen, "%s: no snapshot at or before instruction %llu",
+			 rp->path, (unsigned long long)icount);
+		return -1;
+	}
+	const struct replay_snap *s = &rp->snap[i - 1];
+	struct trace_reader *rd = trace_open(rp->path, err, errlen);
+	if (!rd)
+		return -1;
+	/* Read up to the snapshot record again: the stream only goes on. */
+	trace_close_reader(rp->rd);
+	rp->rd = rd;
+	rp->nread = 0;
+	rp->have_next = false;
+	while (rp->nread < s->ordinal && !rp->read_failed)
+		replay_advance(rp);
+	if (rp->read_failed || (s->ordinal && (!rp->have_next ||
+			       rp->next.type != TRACE_REC_SNAPSHOT))) {
+		snprintf(err, errlen, "%s: the snapshot at instruction %llu cannot be read again",
+			 rp->path, (unsigned long long)s->icount);
+		return -1;
+	}
+	const char *img = rp->start_img;
+	size_t len = rp->start_len;
+	if (s->ordinal) {
+		img = (const char *)rp->next.data + 8;
+		len = rp->next.len - 8;
+	}
+	FILE *f = fmemopen((void *)img, len, "rb");
+	int rc = f ? state_read(&m->state, f, err, errlen) : -1;
+	if (f)
+		fclose(f);
+	else
+		snprintf(err, errlen, "%s: cannot read a snapshot", rp->path);
+	if (rc)
+		return -1;
+	m->backend->set_icount(m->backend_priv, s->icount);
+	m->reset_pending = false;
+	rp->nevents = s->nevents;
+	rp->nck = s->nck;
+	rp->stopped_by_trace = false;
+	replay_advance(rp);
+	*at = s->icount;
+	return 0;
+}
+
 int replay_finish(struct replay *rp, struct machine *m, FILE *out)
 {
 	uint64_t now = clock_now(&m->clock);
@@ -258,6 +389,20 @@ int replay_finish(struct replay *rp, struct machine *m, FILE *out)
 	if (rp->read_failed) {
 		fprintf(out, "lucid: %s\n", rp->msg);
 		return MACHINE_EXIT_ERROR;
+	}
+	if (!rp->diverged && rp->until_reached) {
+		struct trace_checkpoint ck;
+
+		checkpoint_take(m, &ck);
+		fprintf(out, "lucid: %s (%.3f ms of guest time)\n",
+			m->exit_reason, now / 1e6);
+		fprintf(out,
+			"replay: stopped at instruction %llu, state hash %016llx (%llu events, %llu checkpoints verified on the way)\n",
+			(unsigned long long)ck.icount,
+			(unsigned long long)ck.hash,
+			(unsigned long long)rp->nevents,
+			(unsigned long long)rp->nck);
+		return 0;
 	}
 	if (!rp->diverged && !rp->stopped_by_trace &&
 	    m->exit_code == MACHINE_EXIT_TIMEOUT) {
@@ -303,5 +448,11 @@ int replay_finish(struct replay *rp, struct machine *m, FILE *out)
 		(unsigned long long)rp->nevents, (unsigned long long)rp->nck,
 		(unsigned long long)r->end.ck.hash,
 		(unsigned long long)r->end.ck.icount);
+	if (rp->until != UINT64_MAX) {
+		fprintf(out, "lucid: %s: --until %llu: the recording ends at instruction %llu\n",
+			rp->path, (unsigned long long)rp->until,
+			(unsigned long long)r->end.ck.icount);
+		return 1;
+	}
 	return 0;
 }

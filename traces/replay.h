@@ -38,4 +38,20 @@ void replay_sync(struct replay *rp, struct machine *m, uint64_t now);
  * the replay's own --timeout, 1 a trace that could not be read. */
 int replay_finish(struct replay *rp, struct machine *m, FILE *out);
 
+/* --until ICOUNT: the backend stops there (replay_main sets its limit);
+ * replay_until_reached ends the run when the machine stops at it. */
+void replay_set_until(struct replay *rp, uint64_t icount);
+void replay_until_reached(struct replay *rp, struct machine *m);
+
+/* Seeking (the gdb stub's reverse execution). Before running: keep the
+ * machine's start as the first snapshot. The trace's snapshot records are
+ * indexed as the replay passes them. replay_seek restores the latest
+ * snapshot at or before icount, repositions the input stream right after
+ * it and puts its instruction count in *at; the caller runs forward from
+ * there. 0, or -1 with one line in err (the machine is then unusable). */
+int replay_snapshot_start(struct replay *rp, struct machine *m, char *err,
+			  size_t errlen);
+int replay_seek(struct replay *rp, struct machine *m, uint64_t icount,
+		uint64_t *at, char *err, size_t errlen);
+
 #endif

@@ -62,6 +62,7 @@ const char *trace_type_name(enum trace_rec_type type)
 	case TRACE_REC_MONITOR: return "monitor";
 	case TRACE_REC_MEDIA: return "media";
 	case TRACE_REC_CHECKPOINT: return "checkpoint";
+	case TRACE_REC_SNAPSHOT: return "snapshot";
 	case TRACE_REC_END: return "end";
 	default: return NULL;
 	}
@@ -161,7 +162,9 @@ static int tw_record(struct trace_writer *w, unsigned type, uint64_t vtime,
 	if (w->failed)
 		return -1;
 	/* The reader rejects what it could not tell from corruption. */
-	if (len > TRACE_MAX_RECORD || vtime < w->last_vtime) {
+	if (len > (type == TRACE_REC_SNAPSHOT ? TRACE_MAX_SNAPSHOT
+					       : TRACE_MAX_RECORD) ||
+	    vtime < w->last_vtime) {
 		errno = EINVAL;
 		tw_fail(w);
 		return -1;
@@ -236,6 +239,32 @@ static void bb_checkpoint(struct bbuf *b, const struct trace_checkpoint *ck)
 	bb_u32(b, ck->nsec);
 	for (unsigned i = 0; i < ck->nsec; i++)
 		bb_u64(b, ck->sec_hash[i]);
+}
+
+int trace_write_snapshot(struct trace_writer *w, uint64_t vtime,
+			 uint64_t icount, const void *image, size_t len)
+{
+	uint8_t hdr[REC_HDR_LEN + 8];
+
+	if (w->failed)
+		return -1;
+	if (len > TRACE_MAX_SNAPSHOT - 8 || vtime < w->last_vtime) {
+		errno = EINVAL;
+		tw_fail(w);
+		return -1;
+	}
+	/* Written in two pieces: the image is not copied. */
+	w->last_vtime = vtime;
+	hdr[0] = TRACE_REC_SNAPSHOT;
+	for (int i = 0; i < 4; i++)
+		hdr[1 + i] = (uint8_t)((len + 8) >> (8 * i));
+	for (int i = 0; i < 8; i++) {
+		hdr[5 + i] = (uint8_t)(vtime >> (8 * i));
+		hdr[13 + i] = (uint8_t)(icount >> (8 * i));
+	}
+	tw_deflate(w, hdr, sizeof(hdr), Z_NO_FLUSH);
+	tw_deflate(w, image, len, Z_NO_FLUSH);
+	return w->failed ? -1 : 0;
 }
 
 int trace_write_checkpoint(struct trace_writer *w, uint64_t vtime,
@@ -569,13 +598,15 @@ int trace_read_record(struct trace_reader *r, struct trace_record *rec,
 	rec->len = (uint32_t)le(hdr + 1, 4);
 	rec->vtime = le(hdr + 5, 8);
 	if (!type_is_event(hdr[0]) && hdr[0] != TRACE_REC_CHECKPOINT &&
-	    hdr[0] != TRACE_REC_END) {
+	    hdr[0] != TRACE_REC_SNAPSHOT && hdr[0] != TRACE_REC_END) {
 		snprintf(err, errlen, "%s: record %llu has unknown type %u",
 			 r->name, (unsigned long long)r->nrec, hdr[0]);
 		return -1;
 	}
-	if (rec->len > TRACE_MAX_RECORD ||
-	    (type_is_event(hdr[0]) && rec->len < 2)) {
+	if (rec->len > (hdr[0] == TRACE_REC_SNAPSHOT ? TRACE_MAX_SNAPSHOT
+						      : TRACE_MAX_RECORD) ||
+	    (type_is_event(hdr[0]) && rec->len < 2) ||
+	    (hdr[0] == TRACE_REC_SNAPSHOT && rec->len < 8 + 16)) {
 		snprintf(err, errlen, "%s: record %llu has an impossible length (%u bytes)",
 			 r->name, (unsigned long long)r->nrec, rec->len);
 		return -1;
@@ -595,6 +626,8 @@ int trace_read_record(struct trace_reader *r, struct trace_record *rec,
 	if (got < rec->len)
 		return rd_cut(r, err, errlen);
 	rec->data = r->buf;
+	if (rec->type == TRACE_REC_SNAPSHOT)
+		rec->end.ck.icount = le(rec->data, 8);
 	if (rec->type == TRACE_REC_CHECKPOINT || rec->type == TRACE_REC_END) {
 		if (rd_decode_ck(r, rec, err, errlen))
 			return -1;
@@ -618,6 +651,9 @@ int trace_verify_reader(struct trace_reader *r, struct trace_summary *sum,
 			sum->event_bytes[rec.type] += rec.len - 1;
 		} else if (rec.type == TRACE_REC_CHECKPOINT) {
 			sum->checkpoints++;
+		} else if (rec.type == TRACE_REC_SNAPSHOT) {
+			sum->snapshots++;
+			sum->snapshot_bytes += rec.len - 8;
 		} else {
 			sum->end = rec;
 			sum->end.data = NULL;

@@ -33,6 +33,8 @@
 /* A record longer than this is corruption, not data: keeps a flipped
  * length from asking for gigabytes. */
 #define TRACE_MAX_RECORD (1u << 20)
+/* A snapshot (u64 icount + a state_write image, RAM zlib'd) may be big. */
+#define TRACE_MAX_SNAPSHOT (1u << 30)
 #define TRACE_REASON_MAX 160
 
 enum trace_rec_type {
@@ -45,6 +47,10 @@ enum trace_rec_type {
 	TRACE_REC_MEDIA = 6,   /* reserved: u8 drive, image path + sha256 */
 	TRACE_EVENT_TYPES = 7, /* input types are 1..TRACE_EVENT_TYPES-1 */
 	TRACE_REC_CHECKPOINT = 0x40,
+	/* A full snapshot for seeking: u64 icount, then state_write's image.
+	 * Taken at a sync point after its input, checkpoint and nothing
+	 * else, so running on from it meets the records that follow. */
+	TRACE_REC_SNAPSHOT = 0x41,
 	TRACE_REC_END = 0x7f,
 };
 
@@ -75,7 +81,8 @@ struct trace_record {
 	uint64_t vtime;
 	uint32_t len;
 	const uint8_t *data; /* len bytes, valid until the next read */
-	/* Decoded for checkpoint and end records. */
+	/* Decoded for checkpoint and end records; a snapshot's icount goes
+	 * to end.ck.icount and its image is data + 8. */
 	struct trace_end end;
 };
 
@@ -111,6 +118,8 @@ int trace_write_event(struct trace_writer *w, enum trace_rec_type type,
 		      uint64_t vtime, const void *data, size_t len);
 int trace_write_checkpoint(struct trace_writer *w, uint64_t vtime,
 			   const struct trace_checkpoint *ck);
+int trace_write_snapshot(struct trace_writer *w, uint64_t vtime,
+			 uint64_t icount, const void *image, size_t len);
 int trace_write_end(struct trace_writer *w, uint64_t vtime,
 		    const struct trace_end *end);
 /* Finishes the stream and closes the file; 0, or -1 with one line. Call it
@@ -138,6 +147,7 @@ struct trace_summary {
 	uint64_t events[TRACE_EVENT_TYPES];     /* by type */
 	uint64_t event_bytes[TRACE_EVENT_TYPES];
 	uint64_t checkpoints;
+	uint64_t snapshots, snapshot_bytes;
 	uint64_t first_vtime;
 	struct trace_record end; /* the end record */
 	uint64_t end_vtime;
