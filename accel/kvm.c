@@ -41,6 +41,7 @@
 #define KVM_IDMAP_ADDR 0xfeffc000u
 #define KVM_SETTLE_NS 20000        /* retry slice while an injection lands */
 #define MSR_APIC_BASE 0x1b
+#define KVM_STEP_MAX 4000          /* steps towards one interrupt window */
 
 struct kvm_accel {
 	struct machine *m;
@@ -69,6 +70,12 @@ struct kvm_accel {
 	/* Statistics for lucid bench kvm. */
 	uint64_t exits, io_exits, mmio_exits;
 	uint64_t exit_budget; /* --switch-every-exits: stop after these */
+	/* An emulating KVM (kvm_pvm) notices an open interrupt window only
+	 * now and then, and misses a one-instruction window (SeaBIOS's
+	 * "sti; nop; pause; cli" idle loop) for up to ~1 s: there we single-
+	 * step to the window, at most KVM_STEP_MAX steps per wait. */
+	bool step_windows, stepping;
+	unsigned steps_left;
 	const char *module;
 	/* The model's MSR list from set_state, and which ones KVM took. */
 	struct cpu_msr msr[CPU_NMSR];
@@ -245,6 +252,10 @@ static void *kvm_create(struct machine *m, char *err, unsigned errlen)
 	}
 	k->readonly_ok =
 		ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+	k->step_windows = !strcmp(k->module, "kvm_pvm") &&
+			  ioctl(k->vm_fd, KVM_CHECK_EXTENSION,
+				KVM_CAP_SET_GUEST_DEBUG) > 0;
+	k->steps_left = KVM_STEP_MAX;
 	/* Intel without unrestricted guest runs real mode through vm86 and
 	 * needs these pages; elsewhere they are harmless. */
 	if (ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
@@ -574,6 +585,22 @@ static bool kvm_unsettled(struct kvm_accel *k)
 	return false;
 }
 
+static void kvm_step(struct kvm_accel *k, bool on)
+{
+	struct kvm_guest_debug d = {
+		.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP : 0,
+	};
+
+	if (k->stepping == on)
+		return;
+	if (ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &d) < 0) {
+		log_warn(&k->m->log, KVM, "KVM_SET_GUEST_DEBUG: %s",
+			 strerror(errno));
+		k->step_windows = on = false;
+	}
+	k->stepping = on;
+}
+
 static void kvm_inject(struct kvm_accel *k)
 {
 	struct irq *irq = &k->m->irq;
@@ -592,9 +619,12 @@ static void kvm_inject(struct kvm_accel *k)
 			if (!kvm_vcpu_ioctl(k, KVM_INTERRUPT, &in,
 					    "KVM_INTERRUPT"))
 				k->injected = true;
+			k->steps_left = KVM_STEP_MAX;
 		}
 	}
 	run->request_interrupt_window = irq->intr;
+	if (k->step_windows)
+		kvm_step(k, irq->intr && k->steps_left && k->steps_left--);
 }
 
 /* A guest write to APIC_BASE lands in KVM; the LAPIC device must see it. */
@@ -645,6 +675,7 @@ static enum backend_exit kvm_exit_reason(struct kvm_accel *k)
 		return BACKEND_EXIT_DEADLINE;
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 	case KVM_EXIT_INTR:
+	case KVM_EXIT_DEBUG: /* a step towards an interrupt window */
 		return BACKEND_EXIT_DEADLINE;
 	case KVM_EXIT_SHUTDOWN:
 		k->halted = false;
@@ -727,6 +758,7 @@ static enum backend_exit kvm_run_until(void *priv, uint64_t until_ns)
 			return ret; /* fatal: reported, the machine stops */
 	}
 	kvm_complete_io(k);
+	kvm_step(k, false);
 	kvm_clock_sync(k);
 	kvm_timer_arm(&k->timer, 0);
 	return ret;
