@@ -125,6 +125,10 @@ conformance: $(O)/sst-runner
 # a missing peer prints "not installed" in its row.
 bench: lucid
 	./lucid bench cpu
+	./lucid bench bios
+	@if [ -f $(SHARED)/testdata/freedos/freedos-serial.img ]; then \
+	  ./lucid bench dos --image $(SHARED)/testdata/freedos/freedos-serial.img; \
+	else echo "bench dos: SKIP ($(SHARED)/testdata/freedos absent)"; fi
 
 # --- fuzzing (libFuzzer, clang) ---------------------------------------------
 # Each tests/fuzz/fuzz_*.c links against the VMBus host and what it needs;
@@ -143,10 +147,6 @@ $(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB) \
 
 fuzz-short:
 	tests/fuzz/run-short.sh
-	./lucid bench bios
-	@if [ -f $(SHARED)/testdata/freedos/freedos-serial.img ]; then \
-	  ./lucid bench dos --image $(SHARED)/testdata/freedos/freedos-serial.img; \
-	else echo "bench dos: SKIP ($(SHARED)/testdata/freedos absent)"; fi
 
 # --- packages ---------------------------------------------------------------
 # Installs what is missing (quiet when all is there); as non-root prints the
