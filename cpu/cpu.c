@@ -30,6 +30,11 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 	c->irq = irq;
 	c->log = log;
 	c->icount_limit = UINT64_MAX;
+	c->dc = calloc(DC_SIZE, sizeof(*c->dc));
+	if (!c->dc) {
+		free(c);
+		return NULL;
+	}
 	/* The CPU's address pins define the bus width (1 MiB wrap on the
 	 * 8086, 16 MiB on the 286). */
 	if (mem)
@@ -41,7 +46,17 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 
 void cpu_destroy(struct cpu *c)
 {
+	if (c)
+		free(c->dc);
 	free(c);
+}
+
+/* Forget every decoded instruction (state loads, backend switches: RAM may
+ * have been replaced behind the memory map's back). */
+static void cpu_dc_flush(struct cpu *c)
+{
+	if (c->dc)
+		memset(c->dc, 0, DC_SIZE * sizeof(*c->dc));
 }
 
 void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks)
@@ -250,48 +265,94 @@ static _Noreturn void cpu_fetch_fault(struct cpu *c, uint32_t ip)
 	cpu_fault_err(c, EXC_GP, 0);
 }
 
-/* Host pointer to 16 bytes of code at CS:IP, or the slow path's copy. */
-static inline const uint8_t *cpu_fetch(struct cpu *c, uint32_t ip,
-				       uint8_t *buf)
+/* Uncached: fetch byte by byte (limits, page crossings, MMIO, breakpoints)
+ * and decode into *tmp. */
+static const struct insn *cpu_decode_slow(struct cpu *c, uint32_t ip,
+					  struct insn *tmp)
+{
+	uint8_t buf[FETCH_MAX];
+
+	cpu_fetch_slow(c, ip, buf);
+	cpu_decode(c->q, buf, FETCH_MAX, c->code32, tmp);
+	if (tmp->len > c->fetch_valid)
+		cpu_fetch_fault(c, ip);
+	return tmp;
+}
+
+/* Cache miss on a RAM/ROM page: decode at pa (host page `page`) and keep
+ * the result unless the instruction runs into the next page. */
+static __attribute__((noinline)) const struct insn *
+cpu_dc_fill(struct cpu *c, struct dc_entry *d, uint64_t key, uint32_t pa,
+	    const uint8_t *page, uint32_t ip, struct insn *tmp)
+{
+	struct mem *m = c->mem;
+	uint32_t po = pa & (MEM_PAGE_SIZE - 1), pfn = pa >> MEM_PAGE_SHIFT;
+	unsigned len;
+
+	if (po > MEM_PAGE_SIZE - FETCH_MAX) {
+		cpu_decode_slow(c, ip, tmp);
+		if (po + tmp->len > MEM_PAGE_SIZE)
+			return tmp;
+		d->i = *tmp;
+	} else {
+		cpu_decode(c->q, page + po, FETCH_MAX, c->code32, &d->i);
+	}
+	len = d->i.len;
+	m->code_lines[pfn] |= (1ull << (po >> 6)) |
+			      (1ull << ((po + len - 1) >> 6));
+	d->gen = m->code_gen[pfn];
+	d->key = key;
+	return &d->i;
+}
+
+/* The decoded instruction at CS:IP: from the cache when CS:IP is well
+ * inside the CS limit on a RAM/ROM page (the linear->physical mapping is
+ * checked through the TLB every time), else decoded into *tmp. */
+static inline const struct insn *cpu_fetch_decode(struct cpu *c, uint32_t ip,
+						  struct insn *tmp)
 {
 	if (likely((int64_t)ip <= c->fetch_fast)) {
-		uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip;
+		uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip, pa;
+		const uint8_t *page;
 		if (likely(!c->paging)) {
-			uint32_t pa = lin & c->mem->mask;
-			uint8_t *p = c->mem->rd[pa >> MEM_PAGE_SHIFT];
-			uint32_t po = pa & (MEM_PAGE_SIZE - 1);
-			if (likely(p && po <= MEM_PAGE_SIZE - FETCH_MAX))
-				return p + po;
+			pa = lin & c->mem->mask;
+			page = c->mem->rd[pa >> MEM_PAGE_SHIFT];
 		} else {
-			const uint8_t *h;
+			const struct tlb_entry *e;
 			if (unlikely(c->mem->write_gen != c->tlb_gen))
 				cpu_tlb_flush(c, true);
-			h = tlb_rd_host(c, lin, FETCH_MAX);
-			if (likely(h))
-				return h;
+			e = &c->tlb[c->tlb_user][(lin >> 12) & (TLB_SIZE - 1)];
+			page = e->tag == lin >> 12 ? e->host : NULL;
+			pa = (e->pa & ~0xfffu) | (lin & 0xfff);
+		}
+		if (likely(page != NULL)) {
+			uint64_t key = DC_VALID | (uint64_t)pa << 1 | c->code32;
+			struct dc_entry *d =
+				&c->dc[(pa ^ (pa >> 14)) & (DC_SIZE - 1)];
+			if (likely(d->key == key &&
+				   d->gen == c->mem->code_gen[pa >>
+							      MEM_PAGE_SHIFT]))
+				return &d->i;
+			return cpu_dc_fill(c, d, key, pa, page, ip, tmp);
 		}
 	}
-	return cpu_fetch_slow(c, ip, buf);
+	return cpu_decode_slow(c, ip, tmp);
 }
 
 static inline void cpu_exec(struct cpu *c)
 {
-	uint8_t buf[FETCH_MAX];
-	struct insn i;
+	struct insn tmp;
+	const struct insn *i;
 	uint32_t ip = (uint32_t)c->s.rip & c->ip_mask;
 	bool tf = c->s.rflags & FLAG_TF;
-	const uint8_t *p;
 
 	c->insn_ip = ip;
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	c->exc_depth = 0;
-	p = cpu_fetch(c, ip, buf);
-	cpu_decode(c->q, p, FETCH_MAX, c->code32, &i);
-	if (unlikely(p == buf) && i.len > c->fetch_valid)
-		cpu_fetch_fault(c, ip);
-	c->s.rip = (ip + i.len) & c->ip_mask;
-	i.fn(c, &i);
-	c->clock->cycles += i.cycles;
+	i = cpu_fetch_decode(c, ip, &tmp);
+	c->s.rip = (ip + i->len) & c->ip_mask;
+	i->fn(c, i);
+	c->clock->cycles += i->cycles;
 	c->icount++;
 	if (unlikely(tf)) {
 		/* Single-step trap after the instruction (also after HLT,
@@ -413,6 +474,7 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *s)
 	cpu_mode_sync(c);
 	if (c->mem)
 		cpu_tlb_flush(c, true);
+	cpu_dc_flush(c);
 }
 
 uint64_t cpu_icount(const struct cpu *c)
@@ -443,4 +505,5 @@ const struct cpu_model *cpu_model_of(const struct cpu *c)
 void cpu_flush_caches(struct cpu *c)
 {
 	cpu_tlb_flush(c, true);
+	cpu_dc_flush(c);
 }

@@ -173,6 +173,19 @@ struct tlb_entry {
 	uint8_t *host;
 };
 
+/* Decoded-instruction cache: direct-mapped by physical address. An entry
+ * is valid while its page's mem->code_gen is unchanged (writes to the
+ * page's code lines, remaps and DMA bump it) and the decode mode matches
+ * (key = pa << 1 | code32 | DC_VALID). Instructions crossing a page are
+ * never cached. */
+#define DC_SIZE 16384
+#define DC_VALID (1ull << 40)
+struct dc_entry {
+	uint64_t key;
+	uint64_t gen;
+	struct insn i;
+};
+
 /* Lazy flags: the last flag-producing operation. */
 enum lf_op { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
 
@@ -217,6 +230,7 @@ struct cpu {
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
 	struct tlb_entry tlb[4][TLB_SIZE];
+	struct dc_entry *dc; /* [DC_SIZE] decoded instructions */
 
 	/* Pentium and later (msr.c): TSC = virtual cycles + tsc_offset. */
 	uint64_t tsc_offset;
@@ -417,7 +431,7 @@ static inline uint8_t *tlb_wr_host(struct cpu *c, uint32_t lin, unsigned sz)
 		&c->tlb[c->tlb_user + 1][(lin >> 12) & (TLB_SIZE - 1)];
 	if (likely(e->tag == lin >> 12 && e->host &&
 		   (lin & 0xfff) <= MEM_PAGE_SIZE - sz)) {
-		mem_mark_dirty(c->mem, e->pa);
+		mem_note_write(c->mem, (e->pa & ~0xfffu) | (lin & 0xfff), sz);
 		return e->host + (lin & 0xfff);
 	}
 	return NULL;

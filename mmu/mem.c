@@ -54,6 +54,8 @@ static void mem_remap(struct mem *m, uint64_t base, uint64_t size)
 		}
 		m->rd[pfn] = rd;
 		m->wr[pfn] = wr;
+		if (m->code_lines[pfn])
+			mem_code_invalidate(m, pfn);
 	}
 	m->write_gen++;
 }
@@ -78,7 +80,10 @@ struct mem *mem_create(uint64_t ram_size, struct bus *bus, struct log *log,
 	m->rd = map_zeroed(MEM_NPAGES * sizeof(*m->rd));
 	m->wr = map_zeroed(MEM_NPAGES * sizeof(*m->wr));
 	m->dirty = calloc(MEM_NPAGES / 64, sizeof(uint64_t));
-	if (!m->ram || !m->rd || !m->wr || !m->dirty) {
+	m->code_lines = calloc(MEM_NPAGES, sizeof(uint64_t));
+	m->code_gen = calloc(MEM_NPAGES, sizeof(uint64_t));
+	if (!m->ram || !m->rd || !m->wr || !m->dirty || !m->code_lines ||
+	    !m->code_gen) {
 		mem_destroy(m);
 		goto oom;
 	}
@@ -103,6 +108,8 @@ void mem_destroy(struct mem *m)
 	unmap(m->rd, MEM_NPAGES * sizeof(*m->rd));
 	unmap(m->wr, MEM_NPAGES * sizeof(*m->wr));
 	free(m->dirty);
+	free(m->code_lines);
+	free(m->code_gen);
 	free(m);
 }
 
@@ -210,7 +217,7 @@ static void mem_write_byte(struct mem *m, uint32_t pa, uint8_t v)
 	uint8_t *p = m->wr[pa >> MEM_PAGE_SHIFT];
 	if (p) {
 		p[pa & (MEM_PAGE_SIZE - 1)] = v;
-		mem_mark_dirty(m, pa);
+		mem_note_write(m, pa, 1);
 		return;
 	}
 	const struct mem_region *r = mem_find(m, pa);
@@ -278,6 +285,7 @@ void mem_load(struct mem *m, uint64_t pa, const void *buf, size_t len)
 		if (a >> 32)
 			break;
 		uint8_t *p = m->rd[a >> MEM_PAGE_SHIFT];
+		mem_code_check(m, (uint32_t)a, 1);
 		if (p)
 			p[a & (MEM_PAGE_SIZE - 1)] = in[i];
 		else
@@ -285,6 +293,22 @@ void mem_load(struct mem *m, uint64_t pa, const void *buf, size_t len)
 		if (a < m->ram_size)
 			mem_mark_dirty(m, (uint32_t)a);
 	}
+}
+
+void mem_code_invalidate(struct mem *m, uint32_t pfn)
+{
+	m->code_lines[pfn] = 0;
+	m->code_gen[pfn]++;
+}
+
+void mem_code_invalidate_range(struct mem *m, uint64_t pa, uint64_t len)
+{
+	if (!len)
+		return;
+	for (uint64_t pfn = pa >> MEM_PAGE_SHIFT;
+	     pfn <= (pa + len - 1) >> MEM_PAGE_SHIFT && pfn < MEM_NPAGES; pfn++)
+		if (m->code_lines[pfn])
+			mem_code_invalidate(m, (uint32_t)pfn);
 }
 
 bool mem_test_and_clear_dirty(struct mem *m, uint32_t pfn)

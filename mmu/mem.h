@@ -40,6 +40,13 @@ struct mem {
 	uint8_t **rd;      /* [MEM_NPAGES] host page for reads or NULL */
 	uint8_t **wr;      /* [MEM_NPAGES] host page for writes or NULL */
 	uint64_t *dirty;   /* bitmap over RAM pages */
+	/* Decoded-code tracking (the interpreter's instruction cache): per
+	 * physical page, a mask of 64-byte lines holding the bytes of cached
+	 * instructions, and a generation bumped when such a line is written
+	 * (or the page is remapped), which makes the page's cached
+	 * instructions stale. */
+	uint64_t *code_lines; /* [MEM_NPAGES] */
+	uint64_t *code_gen;   /* [MEM_NPAGES] */
 	uint64_t write_gen; /* bumped on every map change (TLBs compare it) */
 	struct mem_region region[MEM_MAX_REGIONS];
 	unsigned nregion;
@@ -70,10 +77,43 @@ void mem_set_a20(struct mem *m, bool enabled);
 uint32_t mem_read_slow(struct mem *m, uint32_t pa, unsigned size);
 void mem_write_slow(struct mem *m, uint32_t pa, uint32_t val, unsigned size);
 
+/* Drop the cached decoded instructions of a page (out of line: rare). */
+void mem_code_invalidate(struct mem *m, uint32_t pfn);
+/* ... of every page overlapping [pa, pa+len). */
+void mem_code_invalidate_range(struct mem *m, uint64_t pa, uint64_t len);
+
+/* A write of sz bytes (within one page) at pa: stale decoded code? One
+ * load and a branch when the page holds no cached code. */
+static inline void mem_code_check(struct mem *m, uint32_t pa, unsigned sz)
+{
+	uint32_t pfn = pa >> MEM_PAGE_SHIFT;
+	uint64_t lines = m->code_lines[pfn];
+	if (__builtin_expect(lines != 0, 0)) {
+		uint32_t o = pa & (MEM_PAGE_SIZE - 1);
+		uint64_t bits = (1ull << (o >> 6)) |
+				(1ull << (((o + sz - 1) >> 6) & 63));
+		if (lines & bits)
+			mem_code_invalidate(m, pfn);
+	}
+}
+
+/* Page-level dirty mark for writers that touch RAM through host pointers
+ * of their own (vmbus rings): the page's decoded code goes stale too. */
 static inline void mem_mark_dirty(struct mem *m, uint32_t pa)
 {
 	uint32_t pfn = pa >> MEM_PAGE_SHIFT;
 	m->dirty[pfn >> 6] |= 1ull << (pfn & 63);
+	if (__builtin_expect(m->code_lines[pfn] != 0, 0))
+		mem_code_invalidate(m, pfn);
+}
+
+/* The CPU's and the bus's writes: dirty bit plus the line-exact code
+ * check (a data write next to cached code leaves the code cached). */
+static inline void mem_note_write(struct mem *m, uint32_t pa, unsigned sz)
+{
+	uint32_t pfn = pa >> MEM_PAGE_SHIFT;
+	m->dirty[pfn >> 6] |= 1ull << (pfn & 63);
+	mem_code_check(m, pa, sz);
 }
 
 /* Physical accessors. pa is masked by the A20/bus mask. Accesses that cross
@@ -117,7 +157,7 @@ static inline void mem_write8(struct mem *m, uint32_t pa, uint8_t v)
 	uint8_t *p = m->wr[pa >> MEM_PAGE_SHIFT];
 	if (p) {
 		p[pa & (MEM_PAGE_SIZE - 1)] = v;
-		mem_mark_dirty(m, pa);
+		mem_note_write(m, pa, 1);
 	} else {
 		mem_write_slow(m, pa, v, 1);
 	}
@@ -130,7 +170,7 @@ static inline void mem_write16(struct mem *m, uint32_t pa, uint16_t v)
 	uint32_t off = pa & (MEM_PAGE_SIZE - 1);
 	if (p && off <= MEM_PAGE_SIZE - 2) {
 		memcpy(p + off, &v, 2);
-		mem_mark_dirty(m, pa);
+		mem_note_write(m, pa, 2);
 	} else {
 		mem_write_slow(m, pa, v, 2);
 	}
@@ -143,7 +183,7 @@ static inline void mem_write32(struct mem *m, uint32_t pa, uint32_t v)
 	uint32_t off = pa & (MEM_PAGE_SIZE - 1);
 	if (p && off <= MEM_PAGE_SIZE - 4) {
 		memcpy(p + off, &v, 4);
-		mem_mark_dirty(m, pa);
+		mem_note_write(m, pa, 4);
 	} else {
 		mem_write_slow(m, pa, v, 4);
 	}
