@@ -308,7 +308,8 @@ cpu_dc_fill(struct cpu *c, struct dc_entry *d, uint64_t key, uint32_t pa,
 /* The decoded instruction at CS:IP: from the cache when CS:IP is well
  * inside the CS limit on a RAM/ROM page (the linear->physical mapping is
  * checked through the TLB every time), else decoded into *tmp. */
-static inline const struct insn *cpu_fetch_decode(struct cpu *c, uint32_t ip,
+static inline __attribute__((always_inline)) const struct insn *
+cpu_fetch_decode(struct cpu *c, uint32_t ip,
 						  struct insn *tmp)
 {
 	if (likely((int64_t)ip <= c->fetch_fast)) {
@@ -339,7 +340,7 @@ static inline const struct insn *cpu_fetch_decode(struct cpu *c, uint32_t ip,
 	return cpu_decode_slow(c, ip, tmp);
 }
 
-static inline void cpu_exec(struct cpu *c)
+static inline __attribute__((always_inline)) void cpu_exec(struct cpu *c)
 {
 	struct insn tmp;
 	const struct insn *i;
@@ -410,9 +411,10 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
 		 * counts as retired. */
 		c->icount++;
 	}
+	if (unlikely(c->shutdown))
+		return CPU_EXIT_SHUTDOWN;
 	for (;;) {
-		if (unlikely(c->shutdown))
-			return CPU_EXIT_SHUTDOWN;
+		/* shutdown is only set on the way to the longjmp above. */
 		/* Before the boundary's events: a stop here changes nothing. */
 		if (unlikely(c->icount >= c->icount_limit))
 			return CPU_EXIT_ICOUNT;

@@ -62,7 +62,8 @@ static inline bool rep_next(struct cpu *c, const struct insn *i,
 	areg_add(c, REG_CX, s, s->am);
 	add_cycles(c, c->q->cyc->one[i->op].r);
 	if (cmp) {
-		bool zf = cpu_arith_flags(c) & FLAG_ZF;
+		/* CMPS/SCAS just did lf_set(LF_SUB) with a masked result. */
+		bool zf = c->lf_res == 0;
 		if ((i->rep == REP_E) != zf)
 			return true;
 	}
@@ -75,6 +76,120 @@ static inline bool rep_next(struct cpu *c, const struct insn *i,
 	return false;
 }
 
+/* --- bulk REP on RAM ---------------------------------------------------
+ * A REP with DF = 0 whose elements lie in one RAM page per operand, inside
+ * the segment limits and address-size wrap, runs as memmove/memset/memchr
+ * on host pointers: the same register results, memory and cycles as the
+ * element loop (n iterations cost n * the per-iteration cycles), and the
+ * chunk ends where the element loop could first yield (budget), so yields
+ * happen at the same iteration. Anything else (faults, MMIO, page or
+ * limit crossings, DF = 1, overlapping MOVS, a pending interrupt) takes the
+ * element loop, one element at a time, then bulk is retried. */
+
+/* Iterations a chunk may run: CX, cut where the loop could first yield
+ * on the cycle budget; 0 when an event is already pending. */
+static inline uint32_t rep_bound(const struct cpu *c, const struct insn *i,
+				 const struct strctx *s)
+{
+	uint32_t n = areg(c, REG_CX, s);
+	unsigned r;
+	uint64_t cy;
+
+	if (c->stepping)
+		return n;
+	if (c->stop_req || (c->irq && c->irq->intr && (c->s.rflags & FLAG_IF)) ||
+	    (c->s.events.nmi_pending && !c->s.events.nmi_masked))
+		return 0;
+	r = c->q->cyc->one[i->op].r;
+	cy = c->clock->cycles;
+	if (r) {
+		uint64_t m = cy < c->limit ? (c->limit - cy - 1) / r + 1 : 1;
+		if (m < n)
+			n = (uint32_t)m;
+	}
+	return n;
+}
+
+/* Host pointer to elements at seg:off for up to *n elements (cut to what
+ * stays on the page and inside the limits), or NULL. *pa: physical. */
+static inline uint8_t *str_span(struct cpu *c, const struct insn *i,
+				const struct strctx *s, unsigned seg,
+				uint32_t off, bool write, uint32_t *n,
+				uint32_t *pa)
+{
+	const struct seg_chk *k = &c->sc[seg];
+	unsigned sz = i->size;
+	int64_t lim = write ? k->wlim : k->rlim;
+	uint32_t rel = off - k->lo, lin, po;
+	uint64_t m;
+	uint8_t *host;
+
+	if (lim < 0 || (int64_t)rel > lim)
+		return NULL;
+	m = ((uint64_t)lim - rel + 1) / sz;
+	if ((uint64_t)s->am - off + 1 < m * sz)
+		m = ((uint64_t)s->am - off + 1) / sz;
+	if (c->q->str_fault_late) {
+		uint64_t l = c->s.seg[seg].limit;
+		if ((uint64_t)off + sz - 1 > l)
+			return NULL;
+		if ((l - off + 1) / sz < m)
+			m = (l - off + 1) / sz;
+	}
+	lin = seg_lin(c, seg, off);
+	po = lin & (MEM_PAGE_SIZE - 1);
+	if ((MEM_PAGE_SIZE - po) / sz < m)
+		m = (MEM_PAGE_SIZE - po) / sz;
+	if (m == 0)
+		return NULL;
+	if (!c->paging) {
+		*pa = lin & c->mem->mask;
+		host = write ? c->mem->wr[*pa >> MEM_PAGE_SHIFT]
+			     : c->mem->rd[*pa >> MEM_PAGE_SHIFT];
+	} else {
+		const struct tlb_entry *e =
+			&c->tlb[c->tlb_user + write][(lin >> 12) & (TLB_SIZE - 1)];
+		if (e->tag != lin >> 12)
+			return NULL;
+		host = e->host;
+		*pa = (e->pa & ~0xfffu) | po;
+	}
+	if (!host)
+		return NULL;
+	if (m < *n)
+		*n = (uint32_t)m;
+	return host + po;
+}
+
+/* After a bulk chunk of n iterations: the element loop's checks at its
+ * n-th rep_next (CX already counted down). True: the instruction ends. */
+static inline bool rep_chunk_end(struct cpu *c, const struct insn *i,
+				 const struct strctx *s, uint32_t n)
+{
+	add_cycles(c, c->q->cyc->one[i->op].r * n);
+	if (areg(c, REG_CX, s) == 0)
+		return true;
+	if (unlikely(rep_should_yield(c))) {
+		c->s.rip = c->insn_ip;
+		return true;
+	}
+	return false;
+}
+
+static inline void str_fill(uint8_t *d, uint32_t v, unsigned sz, uint32_t n)
+{
+	if (sz == 1) {
+		memset(d, (int)v, n);
+	} else if (sz == 2) {
+		uint16_t w = (uint16_t)v;
+		for (uint32_t k = 0; k < n; k++)
+			memcpy(d + 2 * k, &w, 2);
+	} else {
+		for (uint32_t k = 0; k < n; k++)
+			memcpy(d + 4 * k, &v, 4);
+	}
+}
+
 void op_movs(struct cpu *c, const struct insn *i)
 {
 	struct strctx s;
@@ -82,6 +197,31 @@ void op_movs(struct cpu *c, const struct insn *i)
 	str_init(c, i, &s);
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
+	while (i->rep && !(c->s.rflags & FLAG_DF)) {
+		uint32_t n = rep_bound(c, i, &s), spa, dpa, bytes;
+		const uint8_t *src;
+		uint8_t *dst;
+		if (!n)
+			break;
+		src = str_span(c, i, &s, i->seg, areg(c, REG_SI, &s), false,
+			       &n, &spa);
+		if (!src)
+			break;
+		dst = str_span(c, i, &s, SEG_ES, areg(c, REG_DI, &s), true,
+			       &n, &dpa);
+		if (!dst)
+			break;
+		bytes = n * i->size;
+		if (dst > src && dst < src + bytes)
+			break;
+		memmove(dst, src, bytes);
+		mem_note_write_range(c->mem, dpa, bytes);
+		areg_add(c, REG_SI, &s, bytes);
+		areg_add(c, REG_DI, &s, bytes);
+		areg_add(c, REG_CX, &s, (0u - n) & s.am);
+		if (rep_chunk_end(c, i, &s, n))
+			return;
+	}
 	do {
 		uint32_t si = areg(c, REG_SI, &s), di = areg(c, REG_DI, &s);
 		uint32_t v;
@@ -102,6 +242,23 @@ void op_stos(struct cpu *c, const struct insn *i)
 	str_init(c, i, &s);
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
+	while (i->rep && !(c->s.rflags & FLAG_DF)) {
+		uint32_t n = rep_bound(c, i, &s), dpa, bytes;
+		uint8_t *dst;
+		if (!n)
+			break;
+		dst = str_span(c, i, &s, SEG_ES, areg(c, REG_DI, &s), true,
+			       &n, &dpa);
+		if (!dst)
+			break;
+		bytes = n * i->size;
+		str_fill(dst, v, i->size, n);
+		mem_note_write_range(c->mem, dpa, bytes);
+		areg_add(c, REG_DI, &s, bytes);
+		areg_add(c, REG_CX, &s, (0u - n) & s.am);
+		if (rep_chunk_end(c, i, &s, n))
+			return;
+	}
 	do {
 		uint32_t di = areg(c, REG_DI, &s);
 		str_check(c, i, &s, SEG_ES, di, DI_, 2);
@@ -155,6 +312,40 @@ void op_scas(struct cpu *c, const struct insn *i)
 	str_init(c, i, &s);
 	if (i->rep && areg(c, REG_CX, &s) == 0)
 		return;
+	while (!(c->s.rflags & FLAG_DF) && i->rep) {
+		uint32_t n = rep_bound(c, i, &s), dpa, k, b = 0;
+		const uint8_t *p;
+		bool stop = false;
+		if (!n)
+			break;
+		p = str_span(c, i, &s, SEG_ES, areg(c, REG_DI, &s), false,
+			     &n, &dpa);
+		if (!p)
+			break;
+		/* k iterations: up to and including the first element that
+		 * ends the loop on ZF (REPNE: equal, REPE: different). */
+		for (k = 0; k < n;) {
+			b = sz == 1 ? p[k] : sz == 2 ? (uint32_t)p[2 * k] |
+						    (uint32_t)p[2 * k + 1] << 8
+			    : (uint32_t)p[4 * k] | (uint32_t)p[4 * k + 1] << 8 |
+				      (uint32_t)p[4 * k + 2] << 16 |
+				      (uint32_t)p[4 * k + 3] << 24;
+			k++;
+			if ((i->rep == REP_E) != (a == b)) {
+				stop = true;
+				break;
+			}
+		}
+		lf_set(c, LF_SUB, sz, (a - b) & size_mask(sz), a, b);
+		areg_add(c, REG_DI, &s, k * sz);
+		areg_add(c, REG_CX, &s, (0u - k) & s.am);
+		if (stop) {
+			add_cycles(c, c->q->cyc->one[i->op].r * k);
+			return;
+		}
+		if (rep_chunk_end(c, i, &s, k))
+			return;
+	}
 	do {
 		uint32_t di = areg(c, REG_DI, &s), b;
 		str_check(c, i, &s, SEG_ES, di, DI_, 1);

@@ -116,6 +116,23 @@ static inline void mem_note_write(struct mem *m, uint32_t pa, unsigned sz)
 	mem_code_check(m, pa, sz);
 }
 
+/* A write of len >= 1 bytes inside the page of pa (bulk string stores). */
+static inline void mem_note_write_range(struct mem *m, uint32_t pa,
+					uint32_t len)
+{
+	uint32_t pfn = pa >> MEM_PAGE_SHIFT;
+	uint64_t lines = m->code_lines[pfn];
+	m->dirty[pfn >> 6] |= 1ull << (pfn & 63);
+	if (__builtin_expect(lines != 0, 0)) {
+		uint32_t o = pa & (MEM_PAGE_SIZE - 1);
+		unsigned a = o >> 6, b = ((o + len - 1) >> 6) & 63;
+		uint64_t bits = (b == 63 ? ~0ull : (2ull << b) - 1) &
+				~((1ull << a) - 1);
+		if (lines & bits)
+			mem_code_invalidate(m, pfn);
+	}
+}
+
 /* Physical accessors. pa is masked by the A20/bus mask. Accesses that cross
  * a page boundary go byte by byte through the slow path. */
 static inline uint8_t mem_read8(struct mem *m, uint32_t pa)
