@@ -37,12 +37,13 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 # data through .incbin): symbol name -> source.
 GEN := build/gen
 ROM_OBJS := $(GEN)/demo_rom.o $(GEN)/bench_cpu_rom.o $(GEN)/demo_floppy.o \
-	    $(GEN)/accel_calib_rom.o
+	    $(GEN)/accel_calib_rom.o \
+	    $(GEN)/bench_pm_rom.o $(GEN)/bench_fpu_rom.o
 
 define rom_rule
-$(GEN)/$(1).o: $(2)
+$(GEN)/$(1).o: $(2) $(wildcard $(dir $(2))*.inc)
 	@mkdir -p $(GEN)
-	nasm -f bin -o $(GEN)/$(1).bin $(2)
+	nasm -f bin -I $(dir $(2)) -o $(GEN)/$(1).bin $(2)
 	printf '.section .rodata\n.global $(1), $(1)_end\n$(1):\n.incbin "$(GEN)/$(1).bin"\n$(1)_end:\n.section .note.GNU-stack,"",@progbits\n' > $(GEN)/$(1).S
 	$(CC) -c -o $$@ $(GEN)/$(1).S
 endef
@@ -59,6 +60,8 @@ build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	nasm -f bin -I tests/guests/ -o $@ $<
 guests: $(GUEST_BINS)
 $(eval $(call rom_rule,bench_cpu_rom,tests/bench/cpu-workload.asm))
+$(eval $(call rom_rule,bench_pm_rom,tests/bench/pm-workload.asm))
+$(eval $(call rom_rule,bench_fpu_rom,tests/bench/fpu-workload.asm))
 
 .PHONY: guests all run test unit integration conformance conformance-ci bench deps \
 	bench-deps format clean help san linux-guest fuzz-short

@@ -30,7 +30,11 @@ static const char usage_bench[] =
 	"\n"
 	"  --cpu MODEL        CPU model to run it on (default 286)\n"
 	"  --passes N         workload passes, 1-65535 (default 20000)\n"
-	"  --format table|json|csv   output format (default table)\n";
+	"  --format table|json|csv   output format (default table)\n"
+	"  --compare          the same workloads (real- and protected-mode\n"
+	"                     compute loops, x87 loop, FreeDOS boot, Linux\n"
+	"                     boot) on Lucid, qemu-system-i386 -accel tcg and\n"
+	"                     bochs: seconds and ratios (Pentium II guests)\n";
 
 static double host_seconds(void)
 {
@@ -45,12 +49,14 @@ static int bench_cpu(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "passes", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "compare", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cpu_model *model = cpu_model_find("286");
 	unsigned passes = 20000;
 	const char *format = "table";
+	bool compare = false, passes_set = false;
 	int opt;
 
 	opterr = 0;
@@ -71,6 +77,10 @@ static int bench_cpu(int argc, char **argv)
 					optarg);
 				return 1;
 			}
+			passes_set = true;
+			break;
+		case 'C':
+			compare = true;
 			break;
 		case 'f':
 			if (strcmp(optarg, "table") && strcmp(optarg, "json") &&
@@ -90,6 +100,9 @@ static int bench_cpu(int argc, char **argv)
 			return 1;
 		}
 	}
+
+	if (compare)
+		return bench_compare(passes_set ? passes : 20000, format);
 
 	size_t len = (size_t)(bench_cpu_rom_end - bench_cpu_rom);
 	uint8_t *rom = xcalloc(1, len);

@@ -9,5 +9,11 @@ int bench_kvm(int argc, char **argv);
 int bench_dos(int argc, char **argv);
 /* core/bench_bios.c: lucid bench bios (SeaBIOS POST vs QEMU). */
 int bench_bios(int argc, char **argv);
+/* lucid bench cpu --compare (core/bench_compare.c). */
+int bench_compare(unsigned passes, const char *format);
+struct peer_result;
+/* bench dos's three rows (lucid, qemu, bochs) for IMAGE; DIR for files. */
+void bench_dos_rows(struct peer_result *res, const char *image,
+		    const char *dir);
 
 #endif

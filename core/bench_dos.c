@@ -165,6 +165,25 @@ static void dos_bochs(struct peer_result *r, const char *image,
 	unlink(cmds);
 }
 
+void bench_dos_rows(struct peer_result *res, const char *image,
+		    const char *dir)
+{
+	char *abs = realpath(image, NULL);
+	res[DOS_LUCID] = (struct peer_result){ .name = "lucid", .ms = -1 };
+	res[DOS_QEMU] = (struct peer_result){ .name = "qemu", .ms = -1 };
+	res[DOS_BOCHS] = (struct peer_result){ .name = "bochs", .ms = -1 };
+	if (!abs) {
+		for (unsigned k = 0; k < DOS_N; k++)
+			snprintf(res[k].note, sizeof(res[k].note), "%s: %s",
+				 image, strerror(errno));
+		return;
+	}
+	dos_lucid(&res[DOS_LUCID], abs, BENCH_DOS_MARKER, 0);
+	dos_qemu(&res[DOS_QEMU], abs, BENCH_DOS_MARKER, dir);
+	dos_bochs(&res[DOS_BOCHS], abs, BENCH_DOS_MARKER, dir);
+	free(abs);
+}
+
 int bench_dos(int argc, char **argv)
 {
 	static const struct option opts[] = {

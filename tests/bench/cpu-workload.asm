@@ -3,7 +3,8 @@
 ; register ALU work, memory operands, string moves and scans, calls and
 ; branches. Each outer pass is the same work; the pass count is patched by
 ; the host at PASSES_OFFSET (a word right after the reset jump) so the
-; benchmark can size the run. Ends with CLI; HLT.
+; benchmark can size the run. Ends by printing LUCID-BENCH-END on COM1
+; (how `lucid bench cpu --compare` times QEMU and Bochs), then CLI; HLT.
 	cpu	8086
 	bits	16
 	org	0
@@ -78,9 +79,12 @@ outer:
 
 	dec	bp
 	jnz	outer
+	call	done_marker
 .halt:
 	hlt
 	jmp	.halt
+
+%include "marker.inc"
 
 leaf:
 	push	bx
