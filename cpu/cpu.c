@@ -35,6 +35,7 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 		free(c);
 		return NULL;
 	}
+	c->dc_tag = DC_VALID | 1ull << 41;
 	/* The CPU's address pins define the bus width (1 MiB wrap on the
 	 * 8086, 16 MiB on the 286). */
 	if (mem)
@@ -55,8 +56,15 @@ void cpu_destroy(struct cpu *c)
  * have been replaced behind the memory map's back). */
 static void cpu_dc_flush(struct cpu *c)
 {
-	if (c->dc)
-		memset(c->dc, 0, DC_SIZE * sizeof(*c->dc));
+	/* O(1): a new epoch in every key; the table is cleared only when the
+	 * 23-bit epoch wraps. */
+	uint64_t epoch = (c->dc_tag >> 41) + 1;
+	if (epoch >= (1u << 23)) {
+		if (c->dc)
+			memset(c->dc, 0, DC_SIZE * sizeof(*c->dc));
+		epoch = 1;
+	}
+	c->dc_tag = DC_VALID | epoch << 41;
 }
 
 void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks)
@@ -327,7 +335,7 @@ cpu_fetch_decode(struct cpu *c, uint32_t ip,
 			pa = (e->pa & ~0xfffu) | (lin & 0xfff);
 		}
 		if (likely(page != NULL)) {
-			uint64_t key = DC_VALID | (uint64_t)pa << 1 | c->code32;
+			uint64_t key = c->dc_tag | (uint64_t)pa << 1 | c->code32;
 			struct dc_entry *d =
 				&c->dc[(pa ^ (pa >> 14)) & (DC_SIZE - 1)];
 			if (likely(d->key == key &&

@@ -176,8 +176,8 @@ struct tlb_entry {
 /* Decoded-instruction cache: direct-mapped by physical address. An entry
  * is valid while its page's mem->code_gen is unchanged (writes to the
  * page's code lines, remaps and DMA bump it) and the decode mode matches
- * (key = pa << 1 | code32 | DC_VALID). Instructions crossing a page are
- * never cached. */
+ * (key = dc_tag | pa << 1 | code32; dc_tag holds a flush epoch).
+ * Instructions crossing a page are never cached. */
 #define DC_SIZE 16384
 #define DC_VALID (1ull << 40)
 struct dc_entry {
@@ -231,6 +231,7 @@ struct cpu {
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
 	struct tlb_entry tlb[4][TLB_SIZE];
 	struct dc_entry *dc; /* [DC_SIZE] decoded instructions */
+	uint64_t dc_tag;     /* DC_VALID | flush epoch << 41, in every key */
 
 	/* Pentium and later (msr.c): TSC = virtual cycles + tsc_offset. */
 	uint64_t tsc_offset;
