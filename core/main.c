@@ -28,7 +28,7 @@ static const char usage_main[] =
 	"  run      boot a machine (lucid run --help for its options)\n"
 	"  bench    benchmarks: lucid bench cpu|bios|dos|display|kvm (--help each)\n"
 	"  replay   replay a recorded run and check it (lucid replay --help)\n"
-	"  trace    inspect recorded runs: lucid trace info|verify FILE.lrt\n"
+	"  trace    inspect recorded runs: lucid trace info|verify|diff\n"
 	"\n"
 	"  lucid --help       this text\n"
 	"  lucid --version    the version\n";

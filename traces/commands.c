@@ -179,7 +179,8 @@ int replay_main(int argc, char **argv)
 		return fail("%s", err);
 	}
 	m.replay = rp;
-	if (until != UINT64_MAX) {
+	/* Under gdb, --until is only where the machine first waits. */
+	if (until != UINT64_MAX && !gdb) {
 		struct backend_debug d = { .icount_limit = until };
 		replay_set_until(rp, until);
 		m.backend->set_debug(m.backend_priv, &d);
@@ -240,11 +241,136 @@ static int trace_info(const char *path)
 	       (unsigned long long)sum.checkpoints,
 	       hget(h, "checkpoint-ms", "?"),
 	       sum.end.end.ck.nsec);
+	printf("snapshots:   %llu (%llu KiB of state)\n",
+	       (unsigned long long)sum.snapshots,
+	       (unsigned long long)(sum.snapshot_bytes >> 10));
+	struct trace_record rec;
+	unsigned k = 0;
+	while (sum.snapshots && trace_read_record(r, &rec, err, sizeof(err)) > 0)
+		if (rec.type == TRACE_REC_SNAPSHOT)
+			printf("  snapshot %u: %.3f ms of guest time, instruction %llu, %u KiB\n",
+			       ++k, rec.vtime / 1e6,
+			       (unsigned long long)rec.end.ck.icount,
+			       (rec.len - 8) >> 10);
 	printf("end:         exit %d: %s; final hash %016llx\n",
 	       sum.end.end.exit_code, sum.end.end.reason,
 	       (unsigned long long)sum.end.end.ck.hash);
 	trace_close_reader(r);
 	return 0;
+}
+
+/* The next checkpoint or end record: 1, 0 at the end, -1 on error. */
+static int next_check(struct trace_reader *r, struct trace_record *rec,
+		      char *err, size_t errlen)
+{
+	int rc;
+
+	while ((rc = trace_read_record(r, rec, err, errlen)) > 0)
+		if (rec->type == TRACE_REC_CHECKPOINT || rec->type == TRACE_REC_END)
+			return 1;
+	return rc;
+}
+
+/* Section i's name from the header's list (RAM is the last). */
+static void section_name(const struct trace_header *h, unsigned i, char *out,
+			 size_t outlen)
+{
+	const char *p = hget(h, "sections", "");
+
+	for (; i && *p; p++)
+		i -= *p == ',';
+	size_t n = strcspn(p, ",");
+	snprintf(out, outlen, "%.*s", (int)n, *p ? p : "ram");
+}
+
+static int trace_diff(const char *a, const char *b)
+{
+	char err[512];
+	struct trace_reader *ra = NULL, *rb = NULL;
+	struct trace_record x, y;
+	int rc = 1;
+
+	if (!(ra = trace_open(a, err, sizeof(err))) ||
+	    !(rb = trace_open(b, err, sizeof(err)))) {
+		fail("%s", err);
+		goto out;
+	}
+	if (strcmp(hget(trace_header(ra), "sections", ""),
+		   hget(trace_header(rb), "sections", ""))) {
+		fail("trace diff: %s", "the traces hash different state sections (not one machine)");
+		goto out;
+	}
+	/* Not an error (a different --rtc is a different run), but the
+	 * likely reason for what follows. */
+	const struct trace_header *ha = trace_header(ra), *hb = trace_header(rb);
+	const char *sep = "note: the recordings' options differ:";
+	for (unsigned i = 0; i < ha->n; i++) {
+		const char *v = trace_header_get(hb, ha->kv[i].key);
+		if (!v || strcmp(v, ha->kv[i].value)) {
+			printf("%s %s", sep, ha->kv[i].key);
+			sep = ",";
+		}
+	}
+	if (*sep == ',')
+		printf("\n");
+	for (uint64_t k = 1;; k++) {
+		int na = next_check(ra, &x, err, sizeof(err));
+		struct trace_checkpoint ck = x.end.ck;
+		uint64_t vt = x.vtime;
+		bool end_a = na > 0 && x.type == TRACE_REC_END;
+		if (na < 0) {
+			fail("%s", err);
+			goto out;
+		}
+		int nb = next_check(rb, &y, err, sizeof(err));
+		if (nb < 0) {
+			fail("%s", err);
+			goto out;
+		}
+		bool end_b = nb > 0 && y.type == TRACE_REC_END;
+		if (!na || !nb)
+			break;
+		if (end_a != end_b || vt != y.vtime) {
+			printf("traces differ at checkpoint %llu: %s at %.6f ms, %s at %.6f ms\n",
+			       (unsigned long long)k, end_a ? "A ends" : "A checkpoints",
+			       vt / 1e6, end_b ? "B ends" : "B checkpoints",
+			       y.vtime / 1e6);
+			rc = 2;
+			goto out;
+		}
+		if (ck.hash != y.end.ck.hash || ck.icount != y.end.ck.icount) {
+			printf("traces differ at %s %llu (%.3f ms of guest time): instruction %llu vs %llu; state differs in",
+			       end_a ? "the end, checkpoint" : "checkpoint",
+			       (unsigned long long)k, vt / 1e6,
+			       (unsigned long long)ck.icount,
+			       (unsigned long long)y.end.ck.icount);
+			const char *sep = " ";
+			for (unsigned i = 0; i < ck.nsec && i < y.end.ck.nsec; i++) {
+				char name[64];
+				if (ck.sec_hash[i] == y.end.ck.sec_hash[i])
+					continue;
+				section_name(trace_header(ra), i, name, sizeof(name));
+				printf("%s%s", sep, name);
+				sep = ", ";
+			}
+			printf("%s\n", *sep == ' ' ? " nothing (instruction count only)" : "");
+			rc = 2;
+			goto out;
+		}
+		if (end_a) {
+			printf("traces agree: %llu checkpoints, final hash %016llx, %llu instructions\n",
+			       (unsigned long long)k,
+			       (unsigned long long)ck.hash,
+			       (unsigned long long)ck.icount);
+			rc = 0;
+			goto out;
+		}
+	}
+	fail("trace diff: %s", "a trace ends without an end record");
+out:
+	trace_close_reader(ra);
+	trace_close_reader(rb);
+	return rc;
 }
 
 int trace_main(int argc, char **argv)
@@ -253,6 +379,8 @@ int trace_main(int argc, char **argv)
 		fputs(usage_trace, stdout);
 		return 0;
 	}
+	if (argc == 4 && !strcmp(argv[1], "diff"))
+		return trace_diff(argv[2], argv[3]);
 	if (argc != 3 || (strcmp(argv[1], "info") && strcmp(argv[1], "verify"))) {
 		fputs(usage_trace, stderr);
 		return 1;

@@ -1,0 +1,190 @@
+# The gdb stub (--gdb), replay --until, trace snapshots and trace diff,
+# driven by gdb itself in batch mode against tests/guests/gdb_loop.asm:
+# main_loop at F8000h calls bump at F8100h, which counts in [600h].
+
+GDB_BIN=${GDB_BIN:-build/guests/gdb_loop.bin}
+
+need_gdb() {
+	[ -f "$GDB_BIN" ] || skip "$GDB_BIN not built (make guests)" || return $?
+	command -v gdb >/dev/null || skip "gdb is not installed (make deps)"
+}
+
+# gdb_session NAME SCRIPT LUCID-ARGS...: start lucid with --gdb on a free
+# port, run gdb -batch on SCRIPT (@PORT@ replaced), leave gdb's output in
+# $OUT/NAME.gdb and lucid's in $OUT/NAME.{out,err}, lucid's exit in $rc.
+gdb_session() {
+	name=$1 script=$2
+	shift 2
+	rm -f "$OUT/$name.err"
+	timeout -k 5 40 "$LUCID" "$@" --gdb 127.0.0.1:0 \
+		>"$OUT/$name.out" 2>"$OUT/$name.err" &
+	pid=$!
+	port=
+	for _ in $(seq 100); do
+		port=$(sed -n 's/^gdb: listening on 127.0.0.1:\([0-9]*\)$/\1/p' \
+			"$OUT/$name.err" 2>/dev/null)
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	printf 'set pagination off\ntarget remote 127.0.0.1:%s\n%s\n' \
+		"$port" "$script" >"$OUT/$name.cmd"
+	timeout -k 5 40 gdb -batch -nx -x "$OUT/$name.cmd" \
+		>"$OUT/$name.gdb" 2>&1
+	wait "$pid"
+	rc=$?
+}
+
+# The values gdb printed for `info registers eip` / `x/wx`, in order.
+gdb_eips() { sed -n 's/^eip  *\(0x[0-9a-f]*\).*/\1/p' "$OUT/$name.gdb" | tr '\n' ' '; }
+gdb_words() { sed -n 's/^0x600:\t*\(0x[0-9a-f]*\)$/\1/p' "$OUT/$name.gdb" | tr '\n' ' '; }
+
+# loop_trace: gdb_loop recorded with a snapshot every 10 ms, in
+# $OUT/gdb_loop.lrt; recorded once per build of lucid and the guest.
+loop_trace() {
+	trace=$OUT/gdb_loop.lrt
+	[ "$trace" -nt "$LUCID" ] && [ "$trace" -nt "$GDB_BIN" ] && return 0
+	lucid_run gdb_loop_rec 20 run --cpu 386 --bios "$GDB_BIN" --speed max \
+		--timeout 15s --record "$OUT/gdb_loop.tmp" --snapshot-every-s 0.01
+	expect_rc 0 && mv "$OUT/gdb_loop.tmp" "$trace"
+}
+
+test_gdb_breaks_steps_reads_and_watches_a_live_run() {
+	need_gdb || return $?
+	gdb_session gdb_live 'info registers eip
+break *0xf8100
+continue
+info registers eip
+x/wx 0x600
+continue
+x/wx 0x600
+stepi
+info registers eip
+delete
+watch *(int*)0x600
+continue
+x/wx 0x600
+info registers eip
+set var $eax = 0x1234
+p/x $eax' run --cpu 386 --bios "$GDB_BIN" --speed max --timeout 30s
+	expect_rc 0 && expect_in err "guest halted" || return 1
+	[ "$(gdb_eips)" = "0xfff0 0xf8100 0xf8106 0xf8106 " ] ||
+		fail "EIPs: $(gdb_eips)" || return 1
+	[ "$(gdb_words)" = "0x00000000 0x00000001 0x00000003 " ] ||
+		fail "counter: $(gdb_words)" || return 1
+	expect_in gdb "Breakpoint 1, 0x000f8100" &&
+	expect_in gdb "New value = 3" && expect_in gdb '= 0x1234'
+}
+
+test_gdb_reverse_steps_and_continues_in_a_replay() {
+	need_gdb || return $?
+	loop_trace || return 1
+	gdb_session gdb_rev 'break *0xf8100
+continue
+continue
+continue
+x/wx 0x600
+stepi
+stepi
+stepi
+info registers eip
+reverse-stepi
+info registers eip
+reverse-stepi
+info registers eip
+reverse-continue
+info registers eip
+x/wx 0x600
+reverse-continue
+x/wx 0x600
+reverse-continue
+x/wx 0x600
+reverse-continue
+info registers eip
+continue
+x/wx 0x600' replay "$trace"
+	# The replay still matches the recording after all the seeking.
+	expect_rc 0 && expect_in err "final hash OK" || return 1
+	[ "$(gdb_eips)" = "0xf8000 0xf8005 0xf8106 0xf8100 0xfff0 " ] ||
+		fail "EIPs: $(gdb_eips)" || return 1
+	[ "$(gdb_words)" = "0x00000002 0x00000002 0x00000001 0x00000000 0x00000000 " ] ||
+		fail "counter: $(gdb_words)" || return 1
+	expect_in gdb "No more reverse-execution history."
+}
+
+test_gdb_reverse_from_a_trace_snapshot_lands_on_recorded_state() {
+	need_gdb || return $?
+	loop_trace || return 1
+	# Stopped at instruction 150000 (snapshots every ~39000): step on,
+	# then back; the EIPs and the counter are those seen going forward.
+	gdb_session gdb_snap 'info registers eip
+x/wx 0x600
+stepi
+info registers eip
+stepi
+info registers eip
+reverse-stepi
+info registers eip
+reverse-stepi
+info registers eip
+x/wx 0x600
+break *0xf8100
+continue
+x/wx 0x600
+continue
+x/wx 0x600
+reverse-continue
+x/wx 0x600' replay "$trace" --until 150000
+	expect_rc 0 || return 1
+	set -- $(gdb_eips)
+	[ $# = 5 ] && [ "$1" = "$5" ] && [ "$2" = "$4" ] && [ "$1" != "$2" ] ||
+		fail "EIPs: $(gdb_eips)" || return 1
+	set -- $(gdb_words)
+	[ $# = 5 ] && [ "$1" = "$2" ] && [ "$3" = "$5" ] &&
+		[ $(($4 - $3)) = 1 ] || fail "counter: $(gdb_words)"
+}
+
+test_replay_until_stops_at_the_same_state_every_time() {
+	need_gdb || return $?
+	loop_trace || return 1
+	for i in 1 2; do
+		lucid_run until_$i 20 replay "$trace" --until 123457
+		expect_rc 0 || return 1
+		grep '^replay: stopped at instruction 123457, state hash' \
+			"$OUT/until_$i.err" >"$OUT/until_$i.line" ||
+			fail "no stop line" || return 1
+	done
+	cmp -s "$OUT/until_1.line" "$OUT/until_2.line" ||
+		fail "different states at the same instruction" || return 1
+	lucid_run until_3 20 replay "$trace" --until 123458
+	expect_in err "stopped at instruction 123458" || return 1
+	! grep -qF "$(sed 's/.*state hash \([0-9a-f]*\).*/\1/' "$OUT/until_1.line")" \
+		"$OUT/until_3.err" || fail "one instruction on, the same hash"
+	lucid_run until_end 20 replay "$trace" --until 99999999
+	expect_rc 1 && expect_in err "the recording ends at instruction"
+}
+
+test_trace_info_lists_snapshots_and_diff_finds_the_first_difference() {
+	need_gdb || return $?
+	loop_trace || return 1
+	lucid_run info_snap 10 trace info "$trace"
+	expect_rc 0 && expect_in out "snapshots:   5 " &&
+	expect_in out "snapshot 1: 10.0" && expect_in out "snapshot 5: 50.0" || return 1
+	lucid_run diff_same 10 trace diff "$trace" "$trace"
+	expect_rc 0 && expect_in out "traces agree: " || return 1
+	lucid_run diff_b 20 run --cpu 386 --bios "$GDB_BIN" --speed max \
+		--timeout 15s --record "$OUT/diff_b.lrt" --rtc 2001-01-01T00:00:00
+	lucid_run diff_ab 10 trace diff "$trace" "$OUT/diff_b.lrt"
+	expect_rc 2 && expect_in out "options differ: rtc" &&
+	expect_in out "traces differ at checkpoint 1" &&
+	expect_in out "state differs in cmos"
+}
+
+test_gdb_refuses_non_loopback_and_kvm() {
+	need_gdb || return $?
+	lucid_run gdb_any 10 run --cpu 386 --bios "$GDB_BIN" --gdb 0.0.0.0:1234
+	expect_rc 1 && expect_one_line_error && expect_in err "loopback only" ||
+		return 1
+	lucid_run gdb_kvm 10 run --cpu 386 --bios "$GDB_BIN" --accel kvm \
+		--gdb 127.0.0.1:1234
+	expect_rc 1 && expect_one_line_error && expect_in err "interpreter"
+}
