@@ -1,6 +1,7 @@
 /* core/bench.c: built-in benchmarks. Figures are printed, never asserted:
  * speed is measured by running this command, not by unit tests. */
 #include "core/bench.h"
+#include "core/bench_peer.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -83,12 +84,8 @@ static int bench_cpu(int argc, char **argv)
 			compare = true;
 			break;
 		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "csv")) {
-				fprintf(stderr, "lucid: --format %s: want table, json or csv\n",
-					optarg);
+			if (!bench_format_ok(optarg))
 				return 1;
-			}
 			format = optarg;
 			break;
 		case 'h':

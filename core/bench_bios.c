@@ -113,19 +113,12 @@ int bench_bios(int argc, char **argv)
 			bios = optarg;
 			break;
 		case 'm':
-			if (cli_parse_uint(optarg, 1, 10000, &mhz)) {
-				fprintf(stderr, "lucid: --mhz %s: want 1 to 10000\n",
-					optarg);
+			if (!bench_mhz_ok(optarg, &mhz))
 				return 1;
-			}
 			break;
 		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "csv")) {
-				fprintf(stderr, "lucid: --format %s: want table, json or csv\n",
-					optarg);
+			if (!bench_format_ok(optarg))
 				return 1;
-			}
 			format = optarg;
 			break;
 		case 'h':
@@ -143,12 +136,8 @@ int bench_bios(int argc, char **argv)
 			bios, strerror(errno));
 		return 1;
 	}
-	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/lucid-bench-bios-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "lucid: bench bios: %s\n", strerror(errno));
+	if (!peer_make_workdir("bios", dir, sizeof(dir))) {
 		free(abs);
 		return 1;
 	}

@@ -210,19 +210,12 @@ int bench_dos(int argc, char **argv)
 			marker = optarg;
 			break;
 		case 'm':
-			if (cli_parse_uint(optarg, 1, 10000, &mhz)) {
-				fprintf(stderr, "lucid: --mhz %s: want 1 to 10000\n",
-					optarg);
+			if (!bench_mhz_ok(optarg, &mhz))
 				return 1;
-			}
 			break;
 		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "csv")) {
-				fprintf(stderr, "lucid: --format %s: want table, json or csv\n",
-					optarg);
+			if (!bench_format_ok(optarg))
 				return 1;
-			}
 			format = optarg;
 			break;
 		case 'h':
@@ -240,12 +233,13 @@ int bench_dos(int argc, char **argv)
 		return 1;
 	}
 	char *abs = realpath(image, NULL); /* the peers get absolute paths */
-	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/lucid-bench-dos-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!abs || !mkdtemp(dir)) {
-		fprintf(stderr, "lucid: bench dos: %s\n", strerror(errno));
+	if (!abs) {
+		fprintf(stderr, "lucid: bench dos: %s: %s\n", image,
+			strerror(errno));
+		return 1;
+	}
+	if (!peer_make_workdir("dos", dir, sizeof(dir))) {
 		free(abs);
 		return 1;
 	}

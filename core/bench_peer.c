@@ -4,6 +4,9 @@
  * because <signal.h> and the machine's headers disagree on REG_*.) */
 #include "core/bench_peer.h"
 
+#include "core/cli.h"
+
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -156,4 +159,31 @@ void peer_print_results(const struct peer_result *res, unsigned n,
 	}
 	if (!strcmp(format, "json"))
 		printf("]}\n");
+}
+
+bool bench_format_ok(const char *arg)
+{
+	if (!strcmp(arg, "table") || !strcmp(arg, "json") || !strcmp(arg, "csv"))
+		return true;
+	fprintf(stderr, "lucid: --format %s: want table, json or csv\n", arg);
+	return false;
+}
+
+bool bench_mhz_ok(const char *arg, unsigned *mhz)
+{
+	if (!cli_parse_uint(arg, 1, 10000, mhz))
+		return true;
+	fprintf(stderr, "lucid: --mhz %s: want 1 to 10000\n", arg);
+	return false;
+}
+
+bool peer_make_workdir(const char *what, char *dir, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, len, "%s/lucid-bench-%s-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp", what);
+	if (mkdtemp(dir))
+		return true;
+	fprintf(stderr, "lucid: bench %s: %s: %s\n", what, dir, strerror(errno));
+	return false;
 }

@@ -16,6 +16,15 @@ void peer_run_until(char *const argv[], const char *com1,
 		    const char *marker, unsigned timeout_ms, double *ms,
 		    char *note, size_t notelen);
 
+/* --format's value: table, json or csv. False after printing the one-line
+ * error, so every bench command refuses a bad value the same way. */
+bool bench_format_ok(const char *arg);
+/* --mhz's value (1-10000) into *mhz; false after the one-line error. */
+bool bench_mhz_ok(const char *arg, unsigned *mhz);
+/* A private directory for a peer's files under $TMPDIR (or /tmp), named
+ * lucid-bench-WHAT-XXXXXX; false after the one-line error. */
+bool peer_make_workdir(const char *what, char *dir, size_t len);
+
 /* One emulator's row in a comparison table. */
 struct peer_result {
 	const char *name;

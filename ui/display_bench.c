@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/bench_peer.h"
 #include "core/bus.h"
 #include "core/cli.h"
 #include "core/machine.h"
@@ -174,12 +175,8 @@ int display_bench_main(int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "csv")) {
-				fprintf(stderr, "lucid: --format %s: want table, json or csv\n",
-					optarg);
+			if (!bench_format_ok(optarg))
 				return 1;
-			}
 			format = optarg;
 			break;
 		case 'h':
