@@ -58,3 +58,29 @@ SCRIPT
 	after=$(sha256sum "$FREEDOS/freedos-1.44M.img" | cut -d' ' -f1)
 	[ "$before" = "$after" ] || fail "the base image changed"
 }
+
+# A recorded FreeDOS session with scripted typing replays bit-exactly, the
+# same every time: three replays, one final hash and instruction count.
+test_freedos_typing_session_replays_identically_three_times() {
+	freedos_ready freedos-1.44M.img || return $?
+	cat >"$OUT/rr.txt" <<'SCRIPT'
+wait-text "A:\>"
+type "ver\n"
+wait-text "FreeCom version"
+type "dir\n"
+wait 500ms
+quit
+SCRIPT
+	lucid_run fdrec 120 run --cpu pentium2 --mhz 25 --bios "$SEABIOS" \
+		--fda "$FREEDOS/freedos-1.44M.img" --input "$OUT/rr.txt" \
+		--speed max --timeout 120s --record "$OUT/fd.lrt"
+	expect_rc 0 && expect_in err "quit at line 6" || return 1
+	first=""
+	for i in 1 2 3; do
+		lucid_run fdrep$i 120 replay "$OUT/fd.lrt" --timeout 120s
+		expect_rc 0 && expect_in err "final hash OK" || return 1
+		line=$(grep -o 'replay: .*' "$OUT/fdrep$i.err" | tail -n 1)
+		[ -n "$first" ] || first=$line
+		[ "$line" = "$first" ] || fail "replay $i differs: '$line' vs '$first'" || return 1
+	done
+}
