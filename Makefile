@@ -132,6 +132,7 @@ bench: lucid
 	@if [ -f $(SHARED)/testdata/freedos/freedos-serial.img ]; then \
 	  ./lucid bench dos --image $(SHARED)/testdata/freedos/freedos-serial.img; \
 	else echo "bench dos: SKIP ($(SHARED)/testdata/freedos absent)"; fi
+	./lucid bench record --image $(SHARED)/testdata/freedos/freedos-serial.img
 
 # --- fuzzing (libFuzzer, clang) ---------------------------------------------
 # Each tests/fuzz/fuzz_*.c links against the VMBus host and what it needs;

@@ -24,6 +24,7 @@ static const char usage_bench[] =
 	"Usage: lucid bench cpu [options]\n"
 	"       lucid bench display [--frames N] [--format table|json|csv]\n"
 	"       lucid bench bios|dos [--help]   SeaBIOS / FreeDOS boot vs QEMU, Bochs\n"
+	"       lucid bench record [--help]     record/replay costs, reverse-step latency\n"
 	"\n"
 	"Runs a built-in real-mode workload (ALU, memory, string and branch\n"
 	"instructions) in the interpreter and prints instructions, seconds and\n"
@@ -171,9 +172,11 @@ int bench_main(int argc, char **argv)
 		return bench_kvm(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bios"))
 		return bench_bios(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "record"))
+		return bench_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "display"))
 		return display_bench_main(argc - 1, argv + 1);
-	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu, bios, dos, display)\n",
+	fprintf(stderr, "lucid: bench %s: not built yet (available: cpu, bios, dos, record, display)\n",
 		argv[1]);
 	return 1;
 }

@@ -128,3 +128,14 @@ test_replay_help_and_usage_errors() {
 		--checkpoint-ms 0
 	expect_rc 1 && expect_one_line_error
 }
+
+test_bench_record_prints_its_figures() {
+	# The built-in demo (no image): every figure has a row; none asserted.
+	lucid_run bench_rec 120 bench record --image "$OUT/no-such.img" \
+		--runs 1 --format csv
+	expect_rc 0 && expect_in out "figure,value,unit,note" &&
+	expect_in out '"recording overhead",' &&
+	expect_in out '"replay speed vs live",' || return 1
+	grep -q '^"reverse-step latency",[0-9]' "$OUT/bench_rec.out" ||
+		fail "no reverse-step figure: $(cat "$OUT/bench_rec.out")"
+}
