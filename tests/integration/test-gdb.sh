@@ -188,3 +188,44 @@ test_gdb_refuses_non_loopback_and_kvm() {
 		--gdb 127.0.0.1:1234
 	expect_rc 1 && expect_one_line_error && expect_in err "interpreter"
 }
+
+# loop_symbols: an ELF that only names gdb_loop's functions (main_loop,
+# bump) for gdb, which needs a function's bounds for reverse-finish.
+loop_symbols() {
+	command -v as >/dev/null && command -v ld >/dev/null ||
+		skip "as/ld (binutils) not installed" || return $?
+	printf '%s\n' .text .globl\ main_loop .type\ main_loop,@function \
+		main_loop: .skip\ 0x100 .size\ main_loop,0x100 .globl\ bump \
+		.type\ bump,@function bump: .skip\ 7 .size\ bump,7 \
+		>"$OUT/gdb_loop_sym.s"
+	as --32 -o "$OUT/gdb_loop_sym.o" "$OUT/gdb_loop_sym.s" &&
+	ld -m elf_i386 -Ttext=0xf8000 -e main_loop -o "$OUT/gdb_loop_sym.elf" \
+		"$OUT/gdb_loop_sym.o" || fail "cannot link the symbol file"
+}
+
+test_gdb_reverse_finish_lands_on_the_call() {
+	need_gdb || return $?
+	loop_symbols || return $?
+	loop_trace || return 1
+	# gdb's reverse-finish: Z0 at the function's entry, bc to it, bs.
+	gdb_session gdb_rfin "symbol-file $OUT/gdb_loop_sym.elf
+break *0xf8106
+continue
+continue
+x/wx 0x600
+reverse-finish
+info registers eip
+x/wx 0x600
+stepi
+info registers eip
+continue
+x/wx 0x600" replay "$trace"
+	expect_rc 0 && expect_in err "final hash OK" || return 1
+	# At bump's ret in its 2nd call; back to the call (count 1), into
+	# bump again, on to the ret.
+	[ "$(gdb_eips)" = "0xf8000 0xf8100 " ] ||
+		fail "EIPs: $(gdb_eips)" || return 1
+	[ "$(gdb_words)" = "0x00000002 0x00000001 0x00000002 " ] ||
+		fail "counter: $(gdb_words)" || return 1
+	expect_in gdb "0x000f8000 in main_loop ()"
+}
