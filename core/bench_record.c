@@ -163,7 +163,7 @@ static void reverse_step(const char *tp, struct fig *f, double *seek_ms)
 	struct machine m;
 	char err[512];
 
-	struct replay *rp = replay_open(tp, &sum, err, sizeof(err));
+	struct replay *rp = replay_open(tp, false, &sum, err, sizeof(err));
 	if (!rp) {
 		snprintf(f->note, sizeof(f->note), "%.150s", err);
 		return;

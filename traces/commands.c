@@ -38,6 +38,9 @@ static const char usage_replay[] =
 	"                     executed instruction or exception; a REP string\n"
 	"                     instruction counts once per pass (again after\n"
 	"                     each yield to an interrupt or deadline)\n"
+	"  --partial          replay a trace whose recording was interrupted\n"
+	"                     (no end record: Lucid was killed) up to its\n"
+	"                     last complete checkpoint, verifying on the way\n"
 	"  --gdb 127.0.0.1:PORT  gdb remote stub (loopback only; port 0 picks\n"
 	"                     one). The replay waits for gdb before its first\n"
 	"                     instruction (or at --until). Registers, memory,\n"
@@ -63,7 +66,7 @@ static const char usage_trace[] =
 	"                                    state sections (exit 0 same, 2 differ)\n";
 
 enum { OPT_SPEED = 256, OPT_TIMEOUT, OPT_SERIAL, OPT_DEBUGCON, OPT_UNTIL,
-       OPT_GDB };
+       OPT_GDB, OPT_PARTIAL };
 
 static const struct option replay_options[] = {
 	{ "speed", required_argument, NULL, OPT_SPEED },
@@ -72,6 +75,7 @@ static const struct option replay_options[] = {
 	{ "debugcon", required_argument, NULL, OPT_DEBUGCON },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "partial", no_argument, NULL, OPT_PARTIAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -88,7 +92,7 @@ int replay_main(int argc, char **argv)
 {
 	const char *path = NULL, *serial = NULL, *debugcon = NULL, *gdb = NULL;
 	uint64_t until = UINT64_MAX;
-	bool speed_max = true;
+	bool speed_max = true, partial = false;
 	uint64_t timeout_ms = 0;
 	int opt;
 
@@ -130,6 +134,9 @@ int replay_main(int argc, char **argv)
 		case OPT_GDB:
 			gdb = optarg;
 			break;
+		case OPT_PARTIAL:
+			partial = true;
+			break;
 		case 'h':
 			fputs(usage_replay, stdout);
 			return 0;
@@ -145,7 +152,7 @@ int replay_main(int argc, char **argv)
 
 	struct trace_summary sum;
 	char err[512];
-	struct replay *rp = replay_open(path, &sum, err, sizeof(err));
+	struct replay *rp = replay_open(path, partial, &sum, err, sizeof(err));
 	if (!rp)
 		return fail("%s", err);
 	struct machine_config cfg;
@@ -215,8 +222,12 @@ static int trace_info(const char *path)
 	char err[512];
 	struct stat st;
 
-	if (trace_verify(path, &sum, err, sizeof(err)))
-		return fail("%s", err);
+	bool incomplete = false;
+	if (trace_verify(path, &sum, err, sizeof(err))) {
+		if (!sum.incomplete)
+			return fail("%s", err);
+		incomplete = true;
+	}
 	struct trace_reader *r = trace_open(path, err, sizeof(err));
 	if (!r)
 		return fail("%s", err);
@@ -229,8 +240,18 @@ static int trace_info(const char *path)
 	trace_config_print_options(h, stdout);
 	printf("firmware:    %s, sha256 %s\n",
 	       hget(h, "bios", "built-in demo ROM"), hget(h, "bios-sha256", "?"));
-	printf("duration:    %.3f ms of guest time, %llu instructions\n",
-	       sum.end_vtime / 1e6, (unsigned long long)sum.end.end.ck.icount);
+	if (incomplete) {
+		char what[160];
+		replay_describe_incomplete(&sum, what, sizeof(what));
+		printf("%s\n", what);
+		printf("duration:    %.3f ms of guest time so far; last checkpoint at %.3f ms, instruction %llu\n",
+		       sum.last_vtime / 1e6, sum.last_ck_vtime / 1e6,
+		       (unsigned long long)sum.last_ck.icount);
+	} else {
+		printf("duration:    %.3f ms of guest time, %llu instructions\n",
+		       sum.end_vtime / 1e6,
+		       (unsigned long long)sum.end.end.ck.icount);
+	}
 	printf("events:     ");
 	for (unsigned t = 1; t < TRACE_EVENT_TYPES; t++)
 		printf(" %s %llu%s", trace_type_name(t),
@@ -241,21 +262,25 @@ static int trace_info(const char *path)
 	printf("checkpoints: %llu (every %s ms of guest time), %u state sections\n",
 	       (unsigned long long)sum.checkpoints,
 	       hget(h, "checkpoint-ms", "?"),
-	       sum.end.end.ck.nsec);
+	       incomplete ? sum.last_ck.nsec : sum.end.end.ck.nsec);
 	printf("snapshots:   %llu (%llu KiB of state)\n",
 	       (unsigned long long)sum.snapshots,
 	       (unsigned long long)(sum.snapshot_bytes >> 10));
 	struct trace_record rec;
 	unsigned k = 0;
-	while (sum.snapshots && trace_read_record(r, &rec, err, sizeof(err)) > 0)
+	while (k < sum.snapshots &&
+	       trace_read_record(r, &rec, err, sizeof(err)) > 0)
 		if (rec.type == TRACE_REC_SNAPSHOT)
 			printf("  snapshot %u: %.3f ms of guest time, instruction %llu, %u KiB\n",
 			       ++k, rec.vtime / 1e6,
 			       (unsigned long long)rec.end.ck.icount,
 			       (rec.len - 8) >> 10);
-	printf("end:         exit %d: %s; final hash %016llx\n",
-	       sum.end.end.exit_code, sum.end.end.reason,
-	       (unsigned long long)sum.end.end.ck.hash);
+	if (incomplete)
+		printf("end:         none (lucid replay --partial replays up to the last checkpoint)\n");
+	else
+		printf("end:         exit %d: %s; final hash %016llx\n",
+		       sum.end.end.exit_code, sum.end.end.reason,
+		       (unsigned long long)sum.end.end.ck.hash);
 	trace_close_reader(r);
 	return 0;
 }
@@ -391,8 +416,25 @@ int trace_main(int argc, char **argv)
 
 	struct trace_summary sum;
 	char err[512];
-	if (trace_verify(argv[2], &sum, err, sizeof(err)))
-		return fail("%s", err);
+	if (trace_verify(argv[2], &sum, err, sizeof(err))) {
+		if (!sum.incomplete)
+			return fail("%s", err);
+		char what[160];
+		replay_describe_incomplete(&sum, what, sizeof(what));
+		printf("%s: %s\n", argv[2], what);
+		printf("%s: readable: %llu complete records, %llu checkpoints (the last at %.3f ms of guest time, instruction %llu), %llu snapshots, %llu input events\n",
+		       argv[2], (unsigned long long)sum.records,
+		       (unsigned long long)sum.checkpoints,
+		       sum.last_ck_vtime / 1e6,
+		       (unsigned long long)sum.last_ck.icount,
+		       (unsigned long long)sum.snapshots,
+		       (unsigned long long)(sum.events[TRACE_REC_SERIAL] +
+					    sum.events[TRACE_REC_KEY] +
+					    sum.events[TRACE_REC_MOUSE] +
+					    sum.events[TRACE_REC_NET]));
+		fprintf(stderr, "lucid: %s\n", err);
+		return 1;
+	}
 	printf("%s: OK: %llu records, %llu checkpoints, ends at %.3f ms of guest time (exit %d)\n",
 	       argv[2], (unsigned long long)sum.records,
 	       (unsigned long long)sum.checkpoints, sum.end_vtime / 1e6,

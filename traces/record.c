@@ -86,6 +86,7 @@ static void record_snapshot(struct record *r, struct machine *m, uint64_t now)
 void record_sync(struct record *r, struct machine *m, uint64_t now)
 {
 	struct trace_checkpoint ck;
+	bool wrote = false;
 
 	r->last_sync = now;
 	r->synced = true;
@@ -94,11 +95,16 @@ void record_sync(struct record *r, struct machine *m, uint64_t now)
 		trace_write_checkpoint(r->w, now, &ck);
 		r->nck++;
 		r->next_ck = now + r->interval_ns;
+		wrote = true;
 	}
 	if (r->snap_ns && now >= r->next_snap) {
 		record_snapshot(r, m, now);
 		r->next_snap = now + r->snap_ns;
 	}
+	/* A killed run leaves a trace readable up to its last checkpoint
+	 * (lucid replay --partial). A write error sticks in the writer. */
+	if (wrote)
+		trace_flush(r->w);
 }
 
 int record_finish(struct machine *m, FILE *out, char *err, size_t errlen)

@@ -31,6 +31,11 @@ struct replay {
 	uint64_t nevents, nck;
 	uint64_t until;           /* --until ICOUNT (UINT64_MAX: none) */
 	bool diverged, stopped_by_trace, read_failed, until_reached;
+	/* --partial: the record number of the last checkpoint (0: not a
+	 * partial replay); partial_done once the replay has checked it. */
+	uint64_t partial_ck;
+	uint64_t partial_cut_vtime;
+	bool partial_done;
 	char *start_img;          /* the machine before the first instruction */
 	size_t start_len;
 	struct replay_snap *snap; /* by icount; snap[0] is the start */
@@ -48,11 +53,37 @@ static void replay_advance(struct replay *rp)
 	rp->nread += rc > 0;
 }
 
-struct replay *replay_open(const char *path, struct trace_summary *sum,
-			   char *err, size_t errlen)
+void replay_describe_incomplete(const struct trace_summary *sum, char *out,
+				size_t outlen)
 {
-	if (trace_verify(path, sum, err, errlen))
-		return NULL;
+	snprintf(out, outlen,
+		 "incomplete: no end record (the recording was interrupted at guest time %.3f ms)",
+		 sum->last_vtime / 1e6);
+}
+
+struct replay *replay_open(const char *path, bool partial,
+			   struct trace_summary *sum, char *err,
+			   size_t errlen)
+{
+	if (trace_verify(path, sum, err, errlen)) {
+		if (!sum->incomplete)
+			return NULL;
+		char what[160];
+		replay_describe_incomplete(sum, what, sizeof(what));
+		if (!partial) {
+			snprintf(err, errlen,
+				 "%s: %s; lucid replay --partial replays it up to its last checkpoint",
+				 path, what);
+			return NULL;
+		}
+		if (!sum->last_ck_record) {
+			snprintf(err, errlen, "%s: %s, before its first checkpoint: nothing to replay",
+				 path, what);
+			return NULL;
+		}
+	} else {
+		partial = false; /* a complete trace replays to its end */
+	}
 	for (unsigned t = 1; t < TRACE_EVENT_TYPES; t++) {
 		if (t != TRACE_REC_SERIAL && t != TRACE_REC_NET &&
 		    t != TRACE_REC_KEY && t != TRACE_REC_MOUSE &&
@@ -70,6 +101,10 @@ struct replay *replay_open(const char *path, struct trace_summary *sum,
 	rp->rd = rd;
 	rp->path = xstrdup(path);
 	rp->until = UINT64_MAX;
+	if (partial) {
+		rp->partial_ck = sum->last_ck_record;
+		rp->partial_cut_vtime = sum->last_vtime;
+	}
 	replay_advance(rp);
 	if (rp->read_failed) {
 		snprintf(err, errlen, "%s", rp->msg);
@@ -265,6 +300,13 @@ void replay_sync(struct replay *rp, struct machine *m, uint64_t now)
 		}
 		if (r->type == TRACE_REC_CHECKPOINT) {
 			replay_check(rp, m);
+			if (rp->partial_ck && rp->nread == rp->partial_ck &&
+			    !rp->diverged) {
+				/* What follows may be cut: stop here. */
+				rp->partial_done = true;
+				machine_request_exit(m, 0, "end of the partial recording");
+				return;
+			}
 			replay_advance(rp);
 			continue;
 		}
@@ -389,6 +431,15 @@ int replay_finish(struct replay *rp, struct machine *m, FILE *out)
 	if (rp->read_failed) {
 		fprintf(out, "lucid: %s\n", rp->msg);
 		return MACHINE_EXIT_ERROR;
+	}
+	if (!rp->diverged && rp->partial_done) {
+		fprintf(out,
+			"replay: partial trace: %llu events, %llu checkpoints verified, up to its last checkpoint at %.3f ms of guest time (instruction %llu); the recording was interrupted at %.3f ms\n",
+			(unsigned long long)rp->nevents,
+			(unsigned long long)rp->nck, now / 1e6,
+			(unsigned long long)m->backend->icount(m->backend_priv),
+			rp->partial_cut_vtime / 1e6);
+		return 0;
 	}
 	if (!rp->diverged && rp->until_reached) {
 		struct trace_checkpoint ck;

@@ -10,6 +10,7 @@
 #ifndef LUCID_TRACES_REPLAY_H
 #define LUCID_TRACES_REPLAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,9 +22,16 @@ struct replay;
 
 #define REPLAY_EXIT_DIVERGED 2
 
-/* NULL with "FILE: reason" in err. sum gets the whole-file summary. */
-struct replay *replay_open(const char *path, struct trace_summary *sum,
-			   char *err, size_t errlen);
+/* NULL with "FILE: reason" in err. sum gets the whole-file summary. A
+ * trace without its end record (the recording was interrupted) is refused
+ * unless partial: then the replay stops, verified, at its last complete
+ * checkpoint. */
+struct replay *replay_open(const char *path, bool partial,
+			   struct trace_summary *sum, char *err,
+			   size_t errlen);
+/* "incomplete: no end record (...)" for a summary with incomplete set. */
+void replay_describe_incomplete(const struct trace_summary *sum, char *out,
+				size_t outlen);
 const struct trace_header *replay_header(const struct replay *rp);
 void replay_close(struct replay *rp);
 

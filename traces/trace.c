@@ -293,6 +293,16 @@ int trace_write_end(struct trace_writer *w, uint64_t vtime,
 	return rc;
 }
 
+int trace_flush(struct trace_writer *w)
+{
+	if (w->failed)
+		return -1;
+	tw_deflate(w, NULL, 0, Z_SYNC_FLUSH);
+	if (!w->failed && fflush(w->f))
+		tw_fail(w);
+	return w->failed ? -1 : 0;
+}
+
 int trace_close(struct trace_writer *w, char *err, size_t errlen)
 {
 	int rc = 0;
@@ -321,7 +331,7 @@ struct trace_reader {
 	unsigned nsec; /* from the header's section list; 0 = unchecked */
 	z_stream z;
 	bool stream_end;
-	bool got_end, done;
+	bool got_end, done, cut;
 	uint64_t nrec, last_vtime;
 	uint8_t *buf;
 	size_t cap;
@@ -494,8 +504,14 @@ static int rd_get(struct trace_reader *r, void *dst, size_t n, size_t *got,
 	return 0;
 }
 
+bool trace_reader_cut(const struct trace_reader *r)
+{
+	return r->cut;
+}
+
 static int rd_cut(struct trace_reader *r, char *err, size_t errlen)
 {
+	r->cut = !r->stream_end;
 	snprintf(err, errlen,
 		 r->stream_end
 			 ? "%s: record %llu is cut short (corrupt trace)"
@@ -646,11 +662,15 @@ int trace_verify_reader(struct trace_reader *r, struct trace_summary *sum,
 	while ((rc = trace_read_record(r, &rec, err, errlen)) > 0) {
 		if (!sum->records++)
 			sum->first_vtime = rec.vtime;
+		sum->last_vtime = rec.vtime;
 		if (type_is_event(rec.type)) {
 			sum->events[rec.type]++;
 			sum->event_bytes[rec.type] += rec.len - 1;
 		} else if (rec.type == TRACE_REC_CHECKPOINT) {
 			sum->checkpoints++;
+			sum->last_ck_record = sum->records;
+			sum->last_ck_vtime = rec.vtime;
+			sum->last_ck = rec.end.ck;
 		} else if (rec.type == TRACE_REC_SNAPSHOT) {
 			sum->snapshots++;
 			sum->snapshot_bytes += rec.len - 8;
@@ -660,6 +680,7 @@ int trace_verify_reader(struct trace_reader *r, struct trace_summary *sum,
 			sum->end_vtime = rec.vtime;
 		}
 	}
+	sum->incomplete = rc < 0 && r->cut && !r->got_end;
 	return rc;
 }
 

@@ -122,6 +122,10 @@ int trace_write_snapshot(struct trace_writer *w, uint64_t vtime,
 			 uint64_t icount, const void *image, size_t len);
 int trace_write_end(struct trace_writer *w, uint64_t vtime,
 		    const struct trace_end *end);
+/* Everything written so far to the file (zlib Z_SYNC_FLUSH, then fflush):
+ * if Lucid dies after this, a reader gets every record up to here. The
+ * recorder calls it at every checkpoint. */
+int trace_flush(struct trace_writer *w);
 /* Finishes the stream and closes the file; 0, or -1 with one line. Call it
  * even after a failed write (it frees the writer and reports). */
 int trace_close(struct trace_writer *w, char *err, size_t errlen);
@@ -140,6 +144,10 @@ const struct trace_header *trace_header(const struct trace_reader *r);
 int trace_read_record(struct trace_reader *r, struct trace_record *rec,
 		      char *err, size_t errlen);
 void trace_close_reader(struct trace_reader *r);
+/* After a failed read: did the file end inside the record stream (the
+ * recording was interrupted, or the file was cut), rather than hold
+ * corrupt data? */
+bool trace_reader_cut(const struct trace_reader *r);
 
 /* What a whole-file pass learns (trace info, and the replay's pre-check). */
 struct trace_summary {
@@ -151,10 +159,19 @@ struct trace_summary {
 	uint64_t first_vtime;
 	struct trace_record end; /* the end record */
 	uint64_t end_vtime;
+	/* When the file ends inside the record stream (no end record):
+	 * incomplete is set and the figures above cover the complete
+	 * records before the cut. */
+	bool incomplete;
+	uint64_t last_vtime;          /* of the last complete record */
+	uint64_t last_ck_record;      /* ordinal of the last checkpoint, 0: none */
+	uint64_t last_ck_vtime;
+	struct trace_checkpoint last_ck;
 };
 
 /* Read the whole trace and check its structure without running it.
- * Returns 0, or -1 with "NAME: reason" in err. */
+ * Returns 0, or -1 with "NAME: reason" in err (sum->incomplete when the
+ * file ends inside the record stream: sum then describes what is there). */
 int trace_verify_reader(struct trace_reader *r, struct trace_summary *sum,
 			char *err, size_t errlen);
 int trace_verify(const char *path, struct trace_summary *sum, char *err,

@@ -139,3 +139,37 @@ test_bench_record_prints_its_figures() {
 	grep -q '^"reverse-step latency",[0-9]' "$OUT/bench_rec.out" ||
 		fail "no reverse-step figure: $(cat "$OUT/bench_rec.out")"
 }
+
+test_killed_recording_is_readable_up_to_its_last_checkpoint() {
+	need_echo || return $?
+	# The echo guest waits for COM1 input that never comes; Lucid is
+	# killed (-9) while recording, with the trace flushed at every
+	# checkpoint.
+	rm -f "$OUT/killed.lrt" "$OUT/killed.fifo"
+	mkfifo "$OUT/killed.fifo" || return 1
+	sleep 30 >"$OUT/killed.fifo" &
+	holder=$!
+	"$LUCID" run --bios "$ECHO_BIN" --serial stdio --speed max \
+		--timeout 25s --record "$OUT/killed.lrt" --snapshot-every-s 0.5 \
+		<"$OUT/killed.fifo" >"$OUT/killed_rec.out" 2>"$OUT/killed_rec.err" &
+	victim=$!
+	sleep 2
+	kill -9 "$victim"
+	wait "$victim" 2>/dev/null
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	rm -f "$OUT/killed.fifo"
+	lucid_run killed_info 10 trace info "$OUT/killed.lrt"
+	expect_rc 0 && expect_in out "incomplete: no end record (the recording was interrupted at guest time" &&
+	expect_in out "snapshot 1:" && expect_in out "end:         none" || return 1
+	lucid_run killed_verify 10 trace verify "$OUT/killed.lrt"
+	expect_rc 1 && expect_in out "incomplete: no end record" &&
+	expect_in out "complete records" || return 1
+	lucid_run killed_replay 10 replay "$OUT/killed.lrt"
+	expect_rc 1 && expect_in err "lucid replay --partial" || return 1
+	[ "$(wc -l <"$OUT/killed_replay.err")" = 1 ] ||
+		fail "replay refused it with more than one line" || return 1
+	lucid_run killed_partial 60 replay --partial "$OUT/killed.lrt"
+	expect_rc 0 && expect_in err "replay: partial trace: " &&
+	expect_in err "checkpoints verified, up to its last checkpoint"
+}
