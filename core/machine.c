@@ -333,7 +333,11 @@ int machine_run(struct machine *m)
 						     "guest triple-faulted (CPU shutdown)");
 				break;
 			}
-			log_warn(&m->log, CORE, "triple fault: system reset");
+			/* Once per run: a guest that faults in a loop must
+			 * not flood the terminal (the total comes at the end). */
+			if (!m->triple_faults++)
+				log_warn(&m->log, CORE,
+					 "triple fault: system reset (more are counted, not logged)");
 			m->reset_pending = true;
 			break;
 		case BACKEND_EXIT_DEBUG:
@@ -396,6 +400,9 @@ int machine_run(struct machine *m)
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (m->triple_faults > 1)
+		log_warn(&m->log, CORE, "%llu CPU shutdowns reset the machine in all",
+			 (unsigned long long)m->triple_faults);
 	if (m->cfg.savevm) {
 		char err[256];
 		if (state_save_file(&m->state, m->cfg.savevm, err, sizeof(err))) {

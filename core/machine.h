@@ -173,6 +173,7 @@ struct machine {
 
 	bool stop;
 	bool reset_pending;
+	uint64_t triple_faults; /* CPU shutdowns turned into resets */
 	int exit_code;
 	char exit_reason[160];
 };

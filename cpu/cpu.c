@@ -163,7 +163,8 @@ static _Noreturn void cpu_deliver_and_unwind(struct cpu *c, unsigned vec,
 		if (prev == EXC_DF || c->exc_depth > 4) {
 			/* A fault while delivering #DF: shutdown. */
 			c->shutdown = true;
-			log_warn(c->log, CPU, "triple fault at %04x:%08x "
+			/* The board logs the reset; details on request. */
+			log_debug(c->log, CPU, "triple fault at %04x:%08x "
 				 "(vector %u while delivering %u)",
 				 c->s.seg[SEG_CS].sel, c->insn_ip, vec, prev);
 			longjmp(c->jb, 1);

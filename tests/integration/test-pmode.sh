@@ -68,3 +68,15 @@ test_pmode_ldt_conforming_and_16bit_gates() {
 		popf_cpl3_keeps_if_iopl iopl3_io_and_cli tss16_task_ran \
 		tss16_saved_ip ibp_fault_eip ibp_instruction_ran_once
 }
+
+# A guest that triple-faults in a loop: each shutdown resets the machine,
+# the run keeps going until --timeout, and the fault is logged once.
+test_triple_fault_loop_is_logged_once_and_survived() {
+	lucid_run tfloop 20 run --cpu 486 --bios build/guests/tf_loop.bin \
+		--debugcon stdio --speed max --timeout 2s
+	expect_rc 124 || return 1
+	boots=$(grep -c '^B$' "$OUT/$name.out")
+	[ "$boots" -ge 3 ] || fail "only $boots boots: the machine did not keep resetting" || return 1
+	lines=$(grep -c 'warn: triple fault' "$OUT/$name.err")
+	[ "$lines" = 1 ] || fail "$lines triple-fault log lines, want 1"
+}
