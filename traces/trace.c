@@ -82,6 +82,7 @@ struct trace_writer {
 	bool failed;
 	int err_no;
 	uint64_t last_vtime;
+	struct trace_fields fields; /* the last field hashes written */
 	uint8_t out[16384];
 };
 
@@ -117,6 +118,81 @@ static void bb_u64(struct bbuf *b, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		bb_u8(b, (uint8_t)(v >> (8 * i)));
+}
+
+void trace_fields_encode(struct trace_fields *prev, const uint32_t *hash,
+			 unsigned n, uint8_t **buf, size_t *len)
+{
+	struct bbuf b = { *buf, *len, *len }, d = { 0 };
+	uint32_t nchanged = 0;
+	long last = -1;
+
+	if (n > TRACE_MAX_FIELDS)
+		n = 0;
+	if (n != prev->n) {
+		memset(prev->h, 0, sizeof(prev->h));
+		prev->n = n;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (hash[i] == prev->h[i])
+			continue;
+		for (uint32_t gap = (uint32_t)(i - last - 1);; gap >>= 7) {
+			bb_u8(&d, (uint8_t)((gap & 0x7f) | (gap > 0x7f ? 0x80 : 0)));
+			if (gap <= 0x7f)
+				break;
+		}
+		bb_u32(&d, hash[i]);
+		prev->h[i] = hash[i];
+		last = i;
+		nchanged++;
+	}
+	bb_u32(&b, n);
+	bb_u32(&b, nchanged);
+	bb_put(&b, d.p, d.len);
+	free(d.p);
+	*buf = b.p;
+	*len = b.len;
+}
+
+size_t trace_fields_decode(struct trace_fields *st, const uint8_t *p,
+			   size_t len)
+{
+	size_t at = 8;
+
+	if (len < 8)
+		return 0;
+	uint32_t n = 0, nchanged = 0;
+	for (int i = 0; i < 4; i++) {
+		n |= (uint32_t)p[i] << (8 * i);
+		nchanged |= (uint32_t)p[4 + i] << (8 * i);
+	}
+	if (n > TRACE_MAX_FIELDS || nchanged > n)
+		return 0;
+	if (n != st->n) {
+		memset(st->h, 0, sizeof(st->h));
+		st->n = n;
+	}
+	uint64_t idx = (uint64_t)-1;
+	for (uint32_t k = 0; k < nchanged; k++) {
+		uint64_t gap = 0;
+		for (unsigned shift = 0;; shift += 7) {
+			if (at >= len || shift > 28)
+				return 0;
+			uint8_t c = p[at++];
+			gap |= (uint64_t)(c & 0x7f) << shift;
+			if (!(c & 0x80))
+				break;
+		}
+		idx += gap + 1;
+		if (idx >= n || len - at < 4)
+			return 0;
+		uint32_t h = 0;
+		for (int i = 0; i < 4; i++)
+			h |= (uint32_t)p[at + i] << (8 * i);
+		at += 4;
+		st->h[idx] = h;
+	}
+	return at;
 }
 
 static uint64_t le(const uint8_t *p, unsigned n)
@@ -241,6 +317,16 @@ static void bb_checkpoint(struct bbuf *b, const struct trace_checkpoint *ck)
 		bb_u64(b, ck->sec_hash[i]);
 }
 
+/* The field hashes' delta ends checkpoint and end records. */
+static void bb_fields(struct trace_writer *w, struct bbuf *b,
+		      const struct trace_checkpoint *ck)
+{
+	size_t len = b->len;
+	trace_fields_encode(&w->fields, ck->field_hash, ck->nfield, &b->p,
+			    &len);
+	b->len = b->cap = len;
+}
+
 int trace_write_snapshot(struct trace_writer *w, uint64_t vtime,
 			 uint64_t icount, const void *image, size_t len)
 {
@@ -272,6 +358,7 @@ int trace_write_checkpoint(struct trace_writer *w, uint64_t vtime,
 {
 	struct bbuf b = { 0 };
 	bb_checkpoint(&b, ck);
+	bb_fields(w, &b, ck);
 	int rc = tw_record(w, TRACE_REC_CHECKPOINT, vtime, b.p, b.len);
 	free(b.p);
 	return rc;
@@ -288,6 +375,7 @@ int trace_write_end(struct trace_writer *w, uint64_t vtime,
 	bb_u8(&b, end->flags);
 	bb_u16(&b, (uint16_t)rlen);
 	bb_put(&b, end->reason, rlen);
+	bb_fields(w, &b, &end->ck);
 	int rc = tw_record(w, TRACE_REC_END, vtime, b.p, b.len);
 	free(b.p);
 	return rc;
@@ -329,6 +417,7 @@ struct trace_reader {
 	char *name;
 	struct trace_header h;
 	unsigned nsec; /* from the header's section list; 0 = unchecked */
+	struct trace_fields fields; /* the field hashes read so far */
 	z_stream z;
 	bool stream_end;
 	bool got_end, done, cut;
@@ -360,10 +449,10 @@ static int rd_header(struct trace_reader *r, char *err, size_t errlen)
 	}
 	uint32_t version = (uint32_t)le(fixed + 8, 4);
 	uint32_t hlen = (uint32_t)le(fixed + 12, 4);
-	if (version != TRACE_VERSION) {
+	if (version < TRACE_VERSION_MIN || version > TRACE_VERSION) {
 		snprintf(err, errlen,
-			 "%s: trace format version %u, this build reads version %u",
-			 r->name, version, TRACE_VERSION);
+			 "%s: trace format version %u, this build reads versions %u to %u",
+			 r->name, version, TRACE_VERSION_MIN, TRACE_VERSION);
 		return -1;
 	}
 	if (hlen > TRACE_MAX_HEADER) {
@@ -566,21 +655,31 @@ static int rd_decode_ck(struct trace_reader *r, struct trace_record *rec,
 	for (unsigned i = 0; i < ck->nsec; i++)
 		ck->sec_hash[i] = le(p + CK_FIXED_LEN + 8 * i, 8);
 	size_t used = CK_FIXED_LEN + 8 * nsec;
-	if (rec->type == TRACE_REC_CHECKPOINT) {
-		if (rec->len != used)
+	if (rec->type == TRACE_REC_END) {
+		if (rec->len < used + 7)
 			goto bad;
-		return 0;
+		rec->end.exit_code = (int32_t)le(p + used, 4);
+		rec->end.flags = p[used + 4];
+		size_t rlen = (size_t)le(p + used + 5, 2);
+		if (rlen >= TRACE_REASON_MAX || rec->len < used + 7 + rlen ||
+		    (rec->end.flags & ~TRACE_END_AT_SYNC))
+			goto bad;
+		memcpy(rec->end.reason, p + used + 7, rlen);
+		rec->end.reason[rlen] = 0;
+		used += 7 + rlen;
 	}
-	if (rec->len < used + 7)
+	if (r->h.version >= 2) {
+		size_t n = trace_fields_decode(&r->fields, p + used,
+					       rec->len - used);
+		if (!n)
+			goto bad;
+		used += n;
+		ck->nfield = r->fields.n;
+		memcpy(ck->field_hash, r->fields.h,
+		       r->fields.n * sizeof(*r->fields.h));
+	}
+	if (rec->len != used)
 		goto bad;
-	rec->end.exit_code = (int32_t)le(p + used, 4);
-	rec->end.flags = p[used + 4];
-	size_t rlen = (size_t)le(p + used + 5, 2);
-	if (rlen >= TRACE_REASON_MAX || rec->len != used + 7 + rlen ||
-	    (rec->end.flags & ~TRACE_END_AT_SYNC))
-		goto bad;
-	memcpy(rec->end.reason, p + used + 7, rlen);
-	rec->end.reason[rlen] = 0;
 	return 0;
 bad:
 	snprintf(err, errlen, "%s: record %llu: malformed %s record", r->name,

@@ -26,7 +26,14 @@
 #include <stdio.h>
 
 #define TRACE_MAGIC "LUCIDTR"
-#define TRACE_VERSION 1
+/* Version 2 adds per-field hashes to checkpoint and end records (a
+ * delta against the previous one); version 1 traces are still read and
+ * give section-level divergence reports. */
+#define TRACE_VERSION 2
+#define TRACE_VERSION_MIN 1
+/* Per-field hashes a checkpoint can carry; a machine with more fields
+ * records none (its divergence reports name sections only). */
+#define TRACE_MAX_FIELDS 2048
 #define TRACE_MAX_KV 64
 #define TRACE_MAX_HEADER (64u << 10)
 #define TRACE_MAX_SECTIONS 128
@@ -55,13 +62,35 @@ enum trace_rec_type {
 };
 
 /* The state at one point: instruction count, whole-state hash (with RAM)
- * and one hash per state section (RAM last). */
+ * and one hash per state section (RAM last); since version 2 also a
+ * 32-bit hash per state field (sections in order, fields in table order;
+ * nfield 0: none), stored as a delta against the previous checkpoint's:
+ *   u32 nfield, u32 nchanged, nchanged x (varint index gap, u32 hash)
+ * where the gap is index - previous index - 1 (the first counts from -1)
+ * and a change of nfield starts again from all-zero hashes. */
 struct trace_checkpoint {
 	uint64_t icount;
 	uint64_t hash;
 	unsigned nsec;
 	uint64_t sec_hash[TRACE_MAX_SECTIONS];
+	unsigned nfield;
+	uint32_t field_hash[TRACE_MAX_FIELDS];
 };
+
+/* The delta encoding's running state (writer or reader side). */
+struct trace_fields {
+	unsigned n;
+	uint32_t h[TRACE_MAX_FIELDS];
+};
+
+/* Appends the delta of hash[0..n) against *prev to a malloc'd buffer
+ * (*buf, *len; realloc'd) and makes *prev the new hashes. */
+void trace_fields_encode(struct trace_fields *prev, const uint32_t *hash,
+			 unsigned n, uint8_t **buf, size_t *len);
+/* Applies a delta at p (at most len bytes) to *st; the bytes used, or
+ * 0 when it is malformed (st is then unspecified). */
+size_t trace_fields_decode(struct trace_fields *st, const uint8_t *p,
+			   size_t len);
 
 enum trace_end_flags {
 	/* The run was ended by the host (wall-clock timeout) at a sync point,

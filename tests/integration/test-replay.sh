@@ -70,7 +70,10 @@ test_edited_input_is_reported_as_a_divergence() {
 	lucid_run edited_rep 20 replay "$OUT/edited.lrt"
 	expect_rc 2 && expect_one_line_error &&
 	expect_in err "replay diverged at " && expect_in err "instruction " &&
-	expect_in err "state differs in com1"
+	expect_in err "state differs in com1." || return 1
+	# Field level: the report names COM1's fields, not just the device.
+	grep -Eq 'state differs in com1\.[a-z_]+' "$OUT/edited_rep.err" ||
+		fail "no COM1 field named: $(cat "$OUT/edited_rep.err")"
 }
 
 test_truncated_trace_is_refused_with_one_line() {

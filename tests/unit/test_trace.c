@@ -344,3 +344,150 @@ Test(trace, the_writer_refuses_time_going_backwards)
 	cr_assert(strstr(err, "mem: write failed"), "%s", err);
 	free(buf);
 }
+
+/* Per-field hashes: only the changed ones are stored, as (gap, hash). */
+Test(trace, field_hash_deltas_round_trip_and_stay_small)
+{
+	static struct trace_fields enc, dec;
+	static uint32_t cur[TRACE_MAX_FIELDS];
+	uint8_t *buf = NULL;
+	size_t len = 0, at = 0;
+
+	memset(&enc, 0, sizeof(enc));
+	memset(&dec, 0, sizeof(dec));
+	for (unsigned i = 0; i < 300; i++)
+		cur[i] = i * 2654435761u + 1;
+	trace_fields_encode(&enc, cur, 300, &buf, &len); /* all of them */
+	cr_assert_eq(len, 8 + 300 * 5);
+	size_t first = len;
+	trace_fields_encode(&enc, cur, 300, &buf, &len); /* idle: nothing */
+	cr_assert_eq(len - first, 8);
+	cur[0] ^= 2;
+	cur[299] ^= 1; /* a gap of 298: a two-byte varint */
+	size_t before = len;
+	trace_fields_encode(&enc, cur, 300, &buf, &len);
+	cr_assert_eq(len - before, 8 + 5 + 6);
+	before = len;
+	trace_fields_encode(&enc, cur, 2, &buf, &len); /* n changes: from 0 */
+	cr_assert_eq(len - before, 8 + 2 * 5);
+
+	size_t n = trace_fields_decode(&dec, buf, len);
+	cr_assert_eq(n, first);
+	for (unsigned i = 0; i < 300; i++)
+		cr_assert_eq(dec.h[i], i * 2654435761u + 1);
+	at = n;
+	cr_assert_eq(n = trace_fields_decode(&dec, buf + at, len - at), 8);
+	at += n;
+	cr_assert_eq(n = trace_fields_decode(&dec, buf + at, len - at), 19);
+	at += n;
+	cr_assert_eq(dec.n, 300);
+	cr_assert_eq(memcmp(dec.h, cur, 300 * sizeof(*cur)), 0);
+	cr_assert_eq(n = trace_fields_decode(&dec, buf + at, len - at), 18);
+	cr_assert_eq(dec.n, 2);
+	cr_assert_eq(dec.h[0], cur[0]);
+	cr_assert_eq(dec.h[1], cur[1]);
+
+	/* Malformed: cut short, an index past n, more changes than fields. */
+	for (size_t cut = 0; cut < 19; cut++)
+		cr_assert_eq(trace_fields_decode(&dec, buf + first + 8, cut), 0,
+			     "cut at %zu", cut);
+	uint8_t past[] = { 2, 0, 0, 0, 1, 0, 0, 0, 5, 1, 2, 3, 4 };
+	cr_assert_eq(trace_fields_decode(&dec, past, sizeof(past)), 0);
+	uint8_t many[] = { 1, 0, 0, 0, 2, 0, 0, 0 };
+	cr_assert_eq(trace_fields_decode(&dec, many, sizeof(many)), 0);
+	free(buf);
+}
+
+/* Through the writer and reader: checkpoint and end records carry them. */
+Test(trace, field_hashes_survive_the_trace)
+{
+	struct trace_header h = { 0 };
+	char *buf = NULL, err[256];
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	static struct trace_checkpoint c;
+	static struct trace_end end;
+	static struct trace_record rec;
+
+	fill_header(&h);
+	struct trace_writer *w = trace_create_stream(f, "mem", &h, err,
+						     sizeof(err));
+	trace_header_free(&h);
+	c = ck(1);
+	c.nfield = 40;
+	for (unsigned i = 0; i < c.nfield; i++)
+		c.field_hash[i] = 7 * i + 1;
+	cr_assert_eq(trace_write_checkpoint(w, 10, &c), 0);
+	c.field_hash[17] = 99;
+	cr_assert_eq(trace_write_checkpoint(w, 20, &c), 0);
+	end.ck = c;
+	end.ck.field_hash[3] = 5;
+	snprintf(end.reason, sizeof(end.reason), "done");
+	cr_assert_eq(trace_write_end(w, 30, &end), 0);
+	cr_assert_eq(trace_close(w, err, sizeof(err)), 0, "%s", err);
+
+	struct trace_reader *r = trace_open_stream(
+		as_file((uint8_t *)buf, len), "t.lrt", err, sizeof(err));
+	cr_assert_not_null(r, "%s", err);
+	cr_assert_eq(trace_read_record(r, &rec, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(rec.end.ck.nfield, 40);
+	cr_assert_eq(rec.end.ck.field_hash[17], 7 * 17 + 1);
+	cr_assert_eq(trace_read_record(r, &rec, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(rec.end.ck.field_hash[17], 99);
+	cr_assert_eq(rec.end.ck.field_hash[39], 7 * 39 + 1);
+	cr_assert_eq(trace_read_record(r, &rec, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(rec.type, TRACE_REC_END);
+	cr_assert_str_eq(rec.end.reason, "done");
+	cr_assert_eq(rec.end.ck.field_hash[3], 5);
+	cr_assert_eq(rec.end.ck.field_hash[17], 99);
+	cr_assert_eq(trace_read_record(r, &rec, err, sizeof(err)), 0, "%s", err);
+	trace_close_reader(r);
+	free(buf);
+}
+
+/* Version 1: checkpoint and end records without field hashes. make_trace
+ * writes none (nfield 0), so dropping each record's 8-byte tail and
+ * setting the version gives a version 1 trace. */
+static size_t drop_field_tails(uint8_t *recs, size_t n)
+{
+	size_t in = 0, out = 0;
+	while (in < n) {
+		size_t sz = rec_size(recs + in), keep = sz;
+		if (recs[in] == TRACE_REC_CHECKPOINT || recs[in] == TRACE_REC_END)
+			keep -= 8;
+		memmove(recs + out, recs + in, keep);
+		uint32_t l = (uint32_t)(keep - 13);
+		memcpy(recs + out + 1, &l, 4);
+		in += sz;
+		out += keep;
+	}
+	return out;
+}
+
+Test(trace, version_1_traces_are_still_read)
+{
+	size_t len, vlen;
+	uint8_t *buf = make_trace(&len);
+	char err[256];
+	struct trace_summary sum;
+	uint8_t *v1 = restream(buf, len, &vlen, drop_field_tails);
+	uint32_t hlen, one = 1;
+
+	memcpy(&hlen, v1 + 12, 4);
+	memcpy(v1 + 8, &one, 4);
+	uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), v1, 16 + hlen);
+	memcpy(v1 + 16 + hlen, &crc, 4);
+	cr_assert_eq(verify_bytes(v1, vlen, err, sizeof(err)), 0, "%s", err);
+	struct trace_reader *r = trace_open_stream(as_file(v1, vlen), "t.lrt",
+						   err, sizeof(err));
+	cr_assert_not_null(r, "%s", err);
+	cr_assert_eq(trace_header(r)->version, 1);
+	cr_assert_eq(trace_verify_reader(r, &sum, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(sum.checkpoints, 2);
+	cr_assert_eq(sum.last_ck.nfield, 0);
+	cr_assert_str_eq(sum.end.end.reason, "guest halted");
+	trace_close_reader(r);
+	free(v1);
+	free(buf);
+}
