@@ -104,6 +104,7 @@ void cpu_reset(struct cpu *c)
 	c->exc_depth = 0;
 	c->exc_ext = false;
 	c->shutdown = false;
+	cpu_dbg_cancel(c); /* a breakpoint hit of the replaced state */
 	cpu_mode_sync(c);
 	if (c->mem)
 		cpu_tlb_flush(c, true);
@@ -371,6 +372,8 @@ static inline __attribute__((always_inline)) void cpu_exec(struct cpu *c)
 		c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 		c->s.events.halted = false;
 		c->s.dr[6] |= 0x4000; /* BS */
+		if (unlikely(c->dbg_hit)) /* one #DB for both */
+			c->s.dr[6] = (c->s.dr[6] & ~0xfull) | cpu_dbg_take(c);
 		cpu_intr(c, EXC_DB, INT_EXC, 0);
 	}
 }
@@ -381,6 +384,8 @@ static bool cpu_events(struct cpu *c)
 {
 	struct cpu_events *ev = &c->s.events;
 
+	if (unlikely(c->dbg_hit))
+		return true; /* the breakpoint trap comes first (below) */
 	if (ev->intr_shadow) {
 		ev->intr_shadow = false;
 		return !ev->halted;
@@ -419,6 +424,11 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
 		/* An exception was delivered; the faulting instruction
 		 * counts as retired. */
 		c->icount++;
+		cpu_dbg_cancel(c);
+	}
+	if (unlikely(c->dbg_hit)) { /* pending from an ICOUNT stop */
+		c->dbg_limit = c->limit;
+		c->limit = 0;
 	}
 	if (unlikely(c->shutdown))
 		return CPU_EXIT_SHUTDOWN;
@@ -429,8 +439,14 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
 			return CPU_EXIT_ICOUNT;
 		if (unlikely(cpu_events_pending(c)) && !cpu_events(c))
 			return CPU_EXIT_HALT;
-		if (unlikely(c->clock->cycles >= c->limit))
+		if (unlikely(c->clock->cycles >= c->limit)) {
+			/* A data/I/O breakpoint hit sets limit to 0. */
+			if (c->dbg_hit) {
+				cpu_dbg_trap(c);
+				continue;
+			}
 			return c->stop_req ? CPU_EXIT_STOP : CPU_EXIT_BUDGET;
+		}
 		cpu_exec(c);
 	}
 }
@@ -442,9 +458,16 @@ enum cpu_exit cpu_step(struct cpu *c)
 	c->stepping = true;
 	if (setjmp(c->jb)) {
 		c->icount++;
+		cpu_dbg_cancel(c);
 	} else if (!c->shutdown) {
-		if (!cpu_events_pending(c) || cpu_events(c))
+		if (c->dbg_hit) { /* pending from an ICOUNT stop */
+			c->dbg_limit = c->limit;
+			c->limit = 0;
+		} else if (!cpu_events_pending(c) || cpu_events(c)) {
 			cpu_exec(c);
+		}
+		if (c->dbg_hit)
+			cpu_dbg_trap(c);
 	}
 	c->stepping = false;
 	if (c->shutdown)

@@ -226,6 +226,14 @@ struct cpu {
 	bool tlb_large;     /* a 4 MiB page is cached: INVLPG flushes all */
 	bool dbg_ibp;       /* DR7 enables an instruction breakpoint (then
 			     * fetch_fast is -1: every fetch checks them) */
+	bool dbg_dbp;       /* DR7 arms a data breakpoint: paging is forced on
+			     * (identity without CR0.PG) and the TLB holds no
+			     * host pointer for an armed page, so only the slow
+			     * path (cpu_lin_rd/wr_slow) sees those accesses */
+	bool dbg_iobp;      /* DR7 arms an I/O breakpoint (CR4.DE) */
+	uint8_t dbg_hit;    /* DR6.B0-3 of data/I/O hits in this instruction:
+			     * limit is 0 until the #DB trap (dbg_limit) */
+	uint64_t dbg_limit;
 	uint32_t fetch_valid; /* fetch slow path: bytes before a fault */
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
@@ -290,6 +298,16 @@ void cpu_tlb_flush(struct cpu *c, bool global);
 /* sysreg.c: debug registers: dbg_ibp from DR7; the breakpoint check. */
 void cpu_dbg_sync(struct cpu *c);
 void cpu_ibp_check(struct cpu *c, uint32_t ip);
+/* Data (acc 1 write, 3 read) and I/O (2) breakpoints: a hit of an enabled
+ * one records DR6 bits and stops the run loop after the instruction. */
+void cpu_dbp_check(struct cpu *c, uint32_t lin, unsigned sz, unsigned acc);
+/* A linear page holding an armed data breakpoint (no TLB host pointer). */
+bool cpu_dbp_page(const struct cpu *c, uint32_t lin);
+/* After the instruction: deliver the pending #DB trap; or drop it (the
+ * instruction faulted); or take its DR6 bits (single-step #DB). */
+void cpu_dbg_trap(struct cpu *c);
+void cpu_dbg_cancel(struct cpu *c);
+uint32_t cpu_dbg_take(struct cpu *c);
 void cpu_tlb_flush_page(struct cpu *c, uint32_t lin);
 
 /* --- flags (flags.c) ----------------------------------------------------- */
@@ -634,6 +652,8 @@ static inline void io_check(struct cpu *c, uint16_t port, unsigned sz)
 {
 	if (unlikely(c->s.cr0 & CR0_PE))
 		cpu_io_check(c, port, sz);
+	if (unlikely(c->dbg_iobp))
+		cpu_dbp_check(c, port, sz, 2);
 }
 
 /* --- stack --------------------------------------------------------------- */

@@ -58,6 +58,17 @@ bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
 		*pa = (e->pa & ~0xfffu) | (lin & 0xfff);
 		return true;
 	}
+	if (!(c->s.cr0 & CR0_PG) || !(c->s.cr0 & CR0_PE)) {
+		/* Paging forced on for data breakpoints: identity. */
+		page = lin & c->mem->mask & ~0xfffu;
+		pfn = page >> MEM_PAGE_SHIFT;
+		e->tag = lin >> 12;
+		e->pa = page;
+		e->host = cpu_dbp_page(c, lin) ? NULL
+			  : (acc & PW_WRITE) ? c->mem->wr[pfn] : c->mem->rd[pfn];
+		*pa = page | (lin & 0xfff);
+		return true;
+	}
 	ctl.cr3 = (uint32_t)c->s.cr3;
 	ctl.pse = c->s.cr4 & CR4_PSE;
 	ctl.wp = c->s.cr0 & CR0_WP;
@@ -72,6 +83,8 @@ bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
 	e->tag = lin >> 12;
 	e->pa = page | ((r.global && (c->s.cr4 & CR4_PGE)) ? TLB_GLOBAL : 0);
 	e->host = (acc & PW_WRITE) ? c->mem->wr[pfn] : c->mem->rd[pfn];
+	if (unlikely(c->dbg_dbp) && cpu_dbp_page(c, lin))
+		e->host = NULL;
 	if (r.large)
 		c->tlb_large = true;
 	*pa = page | (lin & 0xfff);
@@ -144,12 +157,17 @@ void cpu_vwr(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v, bool user)
 
 uint32_t cpu_lin_rd_slow(struct cpu *c, uint32_t lin, unsigned sz)
 {
-	return cpu_vrd(c, lin, sz, c->tlb_user != 0);
+	uint32_t v = cpu_vrd(c, lin, sz, c->tlb_user != 0);
+	if (unlikely(c->dbg_dbp))
+		cpu_dbp_check(c, lin, sz, 3);
+	return v;
 }
 
 void cpu_lin_wr_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 {
 	cpu_vwr(c, lin, sz, v, c->tlb_user != 0);
+	if (unlikely(c->dbg_dbp))
+		cpu_dbp_check(c, lin, sz, 1);
 }
 
 uint32_t cpu_sys_rd(struct cpu *c, uint32_t lin, unsigned sz)

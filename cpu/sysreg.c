@@ -73,6 +73,8 @@ static void cr_write(struct cpu *c, unsigned n, uint32_t v)
 		c->s.cr4 = v;
 		if ((old ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE))
 			cpu_tlb_flush(c, true);
+		if ((old ^ v) & CR4_DE)
+			cpu_dbg_sync(c);
 		return;
 	}
 	cpu_fault(c, EXC_UD);
@@ -116,17 +118,123 @@ void op_mov_r_dr(struct cpu *c, const struct insn *i)
 	reg_set(c, i->rm, 4, (uint32_t)c->s.dr[n]);
 }
 
-/* Instruction breakpoints: DR7 L/G enable with R/W = 00. */
+/* DR7 fields of breakpoint n. */
+static bool bp_enabled(uint32_t dr7, unsigned n)
+{
+	return (dr7 >> (2 * n)) & 3;
+}
+
+static unsigned bp_rw(uint32_t dr7, unsigned n)
+{
+	return (dr7 >> (16 + 4 * n)) & 3;
+}
+
+/* LEN 00/01/11: 1/2/4 bytes (10: 8 bytes, as later models define it);
+ * the address's low bits are ignored (the range is aligned). */
+static uint32_t bp_mask(uint32_t dr7, unsigned n)
+{
+	static const uint8_t m[4] = { 0, 1, 7, 3 };
+	return m[(dr7 >> (18 + 4 * n)) & 3];
+}
+
+/* Breakpoints: DR7 L/G enable with R/W = 00 (instruction: every fetch
+ * takes the slow path), 01/11 (data: paging is forced on, identity without
+ * CR0.PG, so that the TLB can keep armed pages off the fast path) and 10
+ * with CR4.DE (I/O). */
 void cpu_dbg_sync(struct cpu *c)
 {
 	uint32_t dr7 = (uint32_t)c->s.dr[7];
-	bool on = false;
+	bool on = false, dbp = false, iobp = false;
+
+	for (unsigned n = 0; n < 4; n++) {
+		if (!bp_enabled(dr7, n))
+			continue;
+		switch (bp_rw(dr7, n)) {
+		case 0: on = true; break;
+		case 2: iobp = (c->s.cr4 & CR4_DE) != 0 || iobp; break;
+		default: dbp = true; break;
+		}
+	}
+	c->dbg_ibp = on;
+	c->dbg_dbp = dbp;
+	c->dbg_iobp = iobp;
+	c->paging = (c->s.cr0 & (CR0_PG | CR0_PE)) == (CR0_PG | CR0_PE) ||
+		    dbp;
+	cpu_cs_sync(c); /* fetch_fast: breakpoints need the slow fetch */
+}
+
+bool cpu_dbp_page(const struct cpu *c, uint32_t lin)
+{
+	uint32_t dr7 = (uint32_t)c->s.dr[7];
 
 	for (unsigned n = 0; n < 4; n++)
-		if (((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3))
-			on = true;
-	c->dbg_ibp = on;
-	cpu_cs_sync(c); /* fetch_fast: breakpoints need the slow fetch */
+		if (bp_enabled(dr7, n) && (bp_rw(dr7, n) & 1) &&
+		    ((uint32_t)c->s.dr[n] >> 12) == lin >> 12)
+			return true;
+	return false;
+}
+
+/* An access of sz bytes at lin (or port lin): acc 1 write, 3 read (data
+ * breakpoints with R/W 01 match writes, 11 both), 2 I/O (R/W 10). Every
+ * breakpoint whose range and type match sets its DR6 bit, enabled or not,
+ * but only an enabled one raises the trap. */
+void cpu_dbp_check(struct cpu *c, uint32_t lin, unsigned sz, unsigned acc)
+{
+	uint32_t dr7 = (uint32_t)c->s.dr[7], hit = 0, en = 0;
+
+	for (unsigned n = 0; n < 4; n++) {
+		unsigned rw = bp_rw(dr7, n);
+		uint32_t m = bp_mask(dr7, n);
+		uint32_t a = (uint32_t)c->s.dr[n] & ~m;
+		if (acc == 2 ? rw != 2 : (rw == 0 || rw == 2 ||
+					  (acc == 3 && rw == 1)))
+			continue;
+		if (acc == 2 && !(c->s.cr4 & CR4_DE))
+			continue;
+		/* Overlap of [lin, lin+sz) and [a, a+m]. */
+		if ((uint32_t)(a - lin) < sz || (uint32_t)(lin - a) <= m) {
+			hit |= 1u << n;
+			if (bp_enabled(dr7, n))
+				en = 1;
+		}
+	}
+	if (!en)
+		return;
+	if (!c->dbg_hit) {
+		c->dbg_limit = c->limit;
+		c->limit = 0; /* the run loop stops after the instruction */
+	}
+	c->dbg_hit |= (uint8_t)hit;
+}
+
+uint32_t cpu_dbg_take(struct cpu *c)
+{
+	uint32_t hit = c->dbg_hit;
+
+	if (hit) {
+		c->dbg_hit = 0;
+		c->limit = c->stop_req ? 0 : c->dbg_limit;
+	}
+	return hit;
+}
+
+void cpu_dbg_cancel(struct cpu *c)
+{
+	cpu_dbg_take(c);
+}
+
+/* The data/I/O breakpoint #DB: a trap, EIP past the instruction (at a
+ * REP string instruction when an iteration other than the last hit). */
+void cpu_dbg_trap(struct cpu *c)
+{
+	uint32_t hit = cpu_dbg_take(c);
+
+	c->insn_ip = (uint32_t)c->s.rip;
+	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+	c->exc_depth = 0;
+	c->s.events.halted = false;
+	c->s.dr[6] = (c->s.dr[6] & ~0xfull) | hit;
+	cpu_intr(c, EXC_DB, INT_EXC, 0);
 }
 
 /* Before executing the instruction at CS:ip: a matching instruction
@@ -166,4 +274,6 @@ void op_mov_dr_r(struct cpu *c, const struct insn *i)
 		v = (v & 0xffff2bffu) | 0x400;
 	c->s.dr[n] = v;
 	cpu_dbg_sync(c);
+	if (n != 6)
+		cpu_tlb_flush(c, true); /* armed pages lose their host pointer */
 }

@@ -158,6 +158,27 @@ tests:
 	mov eax, cr2
 	EXPECT "fetch_straddle_cr2", eax, PG_NP
 
+	; Data breakpoint with paging: it matches the linear address, so a
+	; write through the 4 MiB alias traps and one through the identity
+	; mapping of the same physical dword does not.
+	mov al, 1
+	mov ebx, pg_dbg_handler
+	mov dx, 0x8e00
+	call set_gate
+	mov dword [pg_dbg_count], 0
+	mov eax, 0x800000 + scratch + 8
+	mov dr0, eax
+	mov eax, 0x000d0401             ; L0; R/W0 = 01, LEN0 = 11
+	mov dr7, eax
+	mov dword [scratch + 8], 1
+	EXPECT "pg_dbp_other_linear", [pg_dbg_count], 0
+	mov dword [0x800000 + scratch + 8], 2
+.dbpw:	mov eax, 0x400
+	mov dr7, eax
+	EXPECT "pg_dbp_write_traps", [pg_dbg_count], 1
+	EXPECT "pg_dbp_trap_eip", [pg_dbg_eip], .dbpw
+	EXPECT "pg_dbp_value_written", [scratch + 8], 2
+
 	; Ring 3: supervisor page and read-only page.
 	mov dword [cont], .back
 	push dword SEL_DATA3 | 3
@@ -192,5 +213,16 @@ svc_handler:
 .iret:	iretd
 
 cont equ scratch + 16
+
+pg_dbg_handler:
+	inc dword [pg_dbg_count]
+	push eax
+	mov eax, [esp + 4]
+	mov [pg_dbg_eip], eax
+	pop eax
+	iretd
+
+pg_dbg_count equ scratch + 20
+pg_dbg_eip   equ scratch + 24
 
 ROM_END

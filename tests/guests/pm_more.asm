@@ -80,6 +80,103 @@ tests:
 	and eax, 0xf
 	EXPECT "ibp_dr6_b0", eax, 1
 
+	; Data breakpoints are traps: #DB after the access, EIP past the
+	; instruction, DR6.Bn for each matching breakpoint (also a disabled
+	; one). DR1: write, 4 bytes at wvar; DR0 has the same range but is
+	; not enabled.
+	mov eax, wvar
+	mov dr0, eax
+	mov dr1, eax
+	xor eax, eax
+	mov dr6, eax
+	mov [dbg_count], eax
+	mov eax, 0x00dd0404             ; L1; R/W0,1 = 01, LEN0,1 = 11
+	mov dr7, eax
+	mov eax, [wvar]                 ; a read: no trap (R/W = 01)
+	EXPECT "dbp_write_ignores_read", [dbg_count], 0
+	mov dword [wvar], 5
+.wafter:
+	EXPECT "dbp_write_traps", [dbg_count], 1
+	EXPECT "dbp_write_trap_eip", [dbg_eip], .wafter
+	mov eax, dr6
+	and eax, 0xf
+	EXPECT "dbp_dr6_disabled_match", eax, 3
+
+	; R/W = 11 traps on a read.
+	mov eax, wvar + 8
+	mov dr2, eax
+	xor eax, eax
+	mov dr6, eax
+	mov [dbg_count], eax
+	mov eax, 0x0f000410             ; L2; R/W2 = 11, LEN2 = 11
+	mov dr7, eax
+	mov eax, [wvar + 8]
+.rafter:
+	EXPECT "dbp_read_traps", [dbg_count], 1
+	EXPECT "dbp_read_trap_eip", [dbg_eip], .rafter
+	mov eax, dr6
+	and eax, 0xf
+	EXPECT "dbp_read_dr6_b2", eax, 4
+
+	; LEN masking: DR0 = wvar + 2 with LEN 4 covers wvar..wvar+3, so a
+	; byte write to wvar hits; one to wvar + 4 does not.
+	mov eax, wvar + 2
+	mov dr0, eax
+	xor eax, eax
+	mov dr6, eax
+	mov [dbg_count], eax
+	mov eax, 0x000d0401             ; L0; R/W0 = 01, LEN0 = 11
+	mov dr7, eax
+	mov byte [wvar + 4], 1
+	EXPECT "dbp_len_outside", [dbg_count], 0
+	mov byte [wvar], 1
+	EXPECT "dbp_len_mask_byte", [dbg_count], 1
+
+	; REP STOSD over wvar+16..+31 with DR0 on the third dword: the trap
+	; comes after that iteration, EIP at the REP instruction, ECX = 1.
+	mov eax, wvar + 24
+	mov dr0, eax
+	mov dword [dbg_count], 0
+	mov edi, wvar + 16
+	mov ecx, 4
+	xor eax, eax
+.rep:	rep stosd
+	EXPECT "dbp_rep_traps_once", [dbg_count], 1
+	EXPECT "dbp_rep_trap_eip", [dbg_eip], .rep
+	EXPECT "dbp_rep_iteration", [dbg_ecx], 1
+	EXPECT "dbp_rep_completes", ecx, 0
+
+	; Not enabled in DR7: no trap.
+	mov dword [dbg_count], 0
+	mov eax, 0x000d0400
+	mov dr7, eax
+	mov dword [wvar], 7
+	EXPECT "dbp_disabled_no_trap", [dbg_count], 0
+
+	; I/O breakpoint (R/W = 10, CR4.DE): OUT to port 80h traps after.
+	mov eax, cr4
+	or eax, 8
+	mov cr4, eax
+	mov eax, 0x80
+	mov dr3, eax
+	xor eax, eax
+	mov dr6, eax
+	mov [dbg_count], eax
+	mov eax, 0x20000440             ; L3; R/W3 = 10, LEN3 = 00
+	mov dr7, eax
+	out 0x80, al
+.ioafter:
+	mov eax, 0x400
+	mov dr7, eax
+	mov eax, cr4
+	and eax, ~8
+	mov cr4, eax
+	EXPECT "iobp_out_traps", [dbg_count], 1
+	EXPECT "iobp_trap_eip", [dbg_eip], .ioafter
+	mov eax, dr6
+	and eax, 0xf
+	EXPECT "iobp_dr6_b3", eax, 8
+
 	; A 16-bit TSS: JMP there (TSS0 saved, its busy bit cleared), the
 	; 16-bit task JMPs back.
 	mov edi, TSS16
@@ -181,12 +278,15 @@ dbg_handler:
 	push eax
 	mov eax, [esp + 4]
 	mov [dbg_eip], eax
+	mov [dbg_ecx], ecx
 	pop eax
 	or dword [esp + 8], 0x10000     ; RF: do not hit again on return
 	iretd
 
 dbg_count equ scratch + 48
 dbg_eip   equ scratch + 52
+dbg_ecx   equ scratch + 56
+wvar      equ scratch + 64        ; 32 bytes of breakpoint targets
 
 conf_target:
 	mov eax, cs

@@ -37,7 +37,8 @@ test_pmode_paging() {
 	pmode_guest_passes paging pentium2 paging pse_4m_read \
 		pf_np_read_cr2 pf_wp_error pte_dirty_on_write \
 		invlpg_new_mapping global_survives_cr3 pf_cross_write_cr2 \
-		fetch_straddle_eip pf_user_supervisor_error
+		fetch_straddle_eip pf_user_supervisor_error \
+		pg_dbp_other_linear pg_dbp_write_traps pg_dbp_trap_eip
 }
 
 test_pmode_v86_monitor() {
@@ -66,7 +67,12 @@ test_pmode_ldt_conforming_and_16bit_gates() {
 		write_to_code_gp bound_eip int16_gate_frame_bytes \
 		outer_return_nulls_ds conforming_keeps_cpl3 \
 		popf_cpl3_keeps_if_iopl iopl3_io_and_cli tss16_task_ran \
-		tss16_saved_ip ibp_fault_eip ibp_instruction_ran_once
+		tss16_saved_ip ibp_fault_eip ibp_instruction_ran_once \
+		dbp_write_ignores_read dbp_write_traps dbp_write_trap_eip \
+		dbp_dr6_disabled_match dbp_read_traps dbp_read_trap_eip \
+		dbp_len_outside dbp_len_mask_byte dbp_rep_traps_once \
+		dbp_rep_trap_eip dbp_rep_iteration dbp_disabled_no_trap \
+		iobp_out_traps iobp_trap_eip iobp_dr6_b3
 }
 
 # A guest that triple-faults in a loop: each shutdown resets the machine,
