@@ -252,6 +252,40 @@ static inline uint32_t get32(const uint8_t *b)
 /* Decode one instruction from b[0..avail). Returns its length; a body that
  * runs past avail decodes as a bare prefix run (the caller's buffer holds
  * more bytes than any real instruction needs). */
+/* The instructions LOCK may prefix from the 386 on (SDM vol. 2, LOCK):
+ * read-modify-write forms with a memory destination. */
+static bool insn_lockable(const struct insn *i)
+{
+	if (i->mod == 3)
+		return false;
+	if (!i->map) {
+		if (i->op < 0x38 && (i->op & 7) < 2)
+			return true; /* ADD/OR/ADC/SBB/AND/SUB/XOR r/m, r */
+		switch (i->op) {
+		case 0x80: case 0x81: case 0x82: case 0x83:
+			return i->reg != 7; /* not CMP */
+		case 0x86: case 0x87:
+			return true; /* XCHG */
+		case 0xf6: case 0xf7:
+			return i->reg == 2 || i->reg == 3; /* NOT, NEG */
+		case 0xfe: case 0xff:
+			return i->reg <= 1; /* INC, DEC */
+		}
+		return false;
+	}
+	switch (i->op) {
+	case 0xab: case 0xb3: case 0xbb: /* BTS, BTR, BTC */
+	case 0xb0: case 0xb1: /* CMPXCHG */
+	case 0xc0: case 0xc1: /* XADD */
+		return true;
+	case 0xba:
+		return i->reg >= 5; /* BTS/BTR/BTC imm */
+	case 0xc7:
+		return i->reg == 1; /* CMPXCHG8B */
+	}
+	return false;
+}
+
 unsigned cpu_decode(const struct cpu_quirks *q, const uint8_t *b,
 		    unsigned avail, bool def32, struct insn *i)
 {
@@ -414,7 +448,7 @@ unsigned cpu_decode(const struct cpu_quirks *q, const uint8_t *b,
 	if (q->max_len && n > q->max_len)
 		i->fn = op_gp;
 	i->cycles = (uint16_t)((i->mod == 3 ? cost.r : cost.m) + eacost);
-	if (!i->fn)
+	if (!i->fn || (i->lock && q->lock_ud && !insn_lockable(i)))
 		i->fn = op_ud;
 	return n;
 

@@ -129,6 +129,7 @@ struct cpu_quirks {
 	bool idiv_no_min;     /* IDIV quotient 80h/8000h raises #DE */
 	bool rep_negates;     /* REP prefix negates IMUL/IDIV results */
 	bool ud_invalid;      /* invalid opcodes raise #UD */
+	bool lock_ud;         /* LOCK on a non-RMW-memory instruction: #UD */
 	bool esc_limit;       /* ESC with memory checks the segment limit */
 	bool str_fault_late;  /* string ops move SI/DI (and CX) before #GP */
 	bool bcd_8086;        /* 8086 DAA/DAS/AAA/AAS variants */

@@ -262,7 +262,8 @@ static const struct cpu_quirks quirks_286 = {
 #define QUIRKS_386_COMMON                                                    \
 	.push_sp_new = false, .shift_unmasked = false, .seg_wrap = false,    \
 	.div_ret_next = false, .idiv_no_min = false, .rep_negates = false,   \
-	.ud_invalid = true, .esc_limit = false, .str_fault_late = false,     \
+	.ud_invalid = true, .lock_ud = true, .esc_limit = false,             \
+	.str_fault_late = false,                                              \
 	.bcd_8086 = false, .max_len = 15, .idt_limit = true, .nsreg = 6,     \
 	.dt_fill = 0, .reset_cs = 0xf000, .reset_base = 0xffff0000u,         \
 	.reset_ip = 0xfff0, .flags_one = 0x0002, .ops1 = cpu_ops_386

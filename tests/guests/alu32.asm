@@ -496,6 +496,32 @@ tests:
 	int1                                    ; F1: ICEBP, #DB
 .icebp:	CHECKV "icebp_db", 1
 
+	; LOCK from the 386 on: only read-modify-write instructions with a
+	; memory destination take it; anything else is #UD (SDM vol. 2, LOCK).
+	; (QEMU's TCG lets LOCK MOV through; the manual and real CPUs don't.)
+	[warning -prefix-lock]
+	TRY .lk1
+	mov dword [scratch], 1
+	lock add dword [scratch], 2
+.lk1:	CHECKV "lock_add_mem_no_fault", 0xff
+	mov eax, [scratch]
+	CHECK "lock_add_mem_result", 3
+	TRY .lk2
+	lock xchg [scratch], eax
+.lk2:	CHECKV "lock_xchg_mem_no_fault", 0xff
+	TRY .lk3
+	lock mov [scratch], eax
+.lk3:	CHECKV "lock_mov_ud", 6
+	TRY .lk4
+	lock add eax, ebx
+.lk4:	CHECKV "lock_add_reg_dest_ud", 6
+	TRY .lk5
+	lock cmp [scratch], eax
+.lk5:	CHECKV "lock_cmp_ud", 6
+	TRY .lk6
+	lock inc dword [scratch]
+.lk6:	CHECKV "lock_inc_mem_no_fault", 0xff
+
 	jmp finish
 
 	ROM_END

@@ -35,7 +35,9 @@ test_cpu386_alu32_on_every_32bit_model() {
 			pushad_esp_image call32_pushes_eip jcc_rel16 \
 			bts_mem_negative bsf_zero_keeps_dest shld16 \
 			pop32_fs lgs_selector a32_past_limit_gp \
-			in_dword_host_bridge_id insd icebp_db || return 1
+			in_dword_host_bridge_id insd icebp_db \
+			lock_add_mem_result lock_mov_ud lock_add_reg_dest_ud \
+			lock_cmp_ud lock_inc_mem_no_fault || return 1
 	done
 }
 
