@@ -64,7 +64,7 @@ test_display_refusals() {
 
 # Xvfb on a free display number; sets XVFB_PID and XDISP.
 xvfb_start() {
-	command -v Xvfb >/dev/null || { skip "Xvfb not found (apt-get install xvfb)"; return 1; }
+	command -v Xvfb >/dev/null || { skip "Xvfb not found (apt-get install xvfb)"; return 77; }
 	for n in $(seq 90 120); do
 		[ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
 		Xvfb :$n -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
@@ -76,7 +76,6 @@ xvfb_start() {
 		kill $XVFB_PID 2>/dev/null
 	done
 	skip "Xvfb did not start"
-	return 1
 }
 
 test_display_sdl_window_shows_freedos_and_reads_back_exactly() {

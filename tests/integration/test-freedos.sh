@@ -4,8 +4,8 @@ SEABIOS=${SEABIOS:-/usr/share/seabios/bios.bin}
 FREEDOS=$SHARED/testdata/freedos
 
 freedos_ready() {
-	[ -f "$SEABIOS" ] || { skip "SeaBIOS not found at $SEABIOS (apt-get install seabios)"; return 1; }
-	[ -f "$FREEDOS/$1" ] || { skip "FreeDOS image not found at $FREEDOS/$1"; return 1; }
+	[ -f "$SEABIOS" ] || { skip "SeaBIOS not found at $SEABIOS (apt-get install seabios)"; return 77; }
+	[ -f "$FREEDOS/$1" ] || { skip "FreeDOS image not found at $FREEDOS/$1"; return 77; }
 }
 
 test_freedos_serial_image_prints_its_markers_on_com1() {

@@ -7,11 +7,11 @@ SWITCH_ROM=build/guests/switch.bin
 
 # kvm_ready: /dev/kvm opens and a VM can be created (lucid says which not).
 kvm_ready() {
-	[ -e /dev/kvm ] || { skip "no /dev/kvm"; return 1; }
+	[ -e /dev/kvm ] || { skip "no /dev/kvm"; return 77; }
 	if ! out=$(timeout 20 "$LUCID" run --cpu 386 --bios builtin --accel kvm \
 		--speed max --timeout 10s 2>&1); then
 		case $out in
-		*"--accel kvm:"*) skip "KVM unusable: $(echo "$out" | head -1)"; return 1 ;;
+		*"--accel kvm:"*) skip "KVM unusable: $(echo "$out" | head -1)"; return 77 ;;
 		esac
 	fi
 	return 0
