@@ -83,6 +83,19 @@ static void far_task(struct cpu *c, uint16_t sel, struct desc *g,
 	task_switch(c, sel, g, reason, (uint32_t)c->s.rip);
 }
 
+/* A far JMP/CALL straight to a code segment: its rights, then the new
+ * EIP (cut to 16 bits for a 16-bit operand) against its limit. */
+static uint32_t direct_target(struct cpu *c, uint16_t sel, struct desc *d,
+			      uint32_t off, unsigned osz)
+{
+	check_code(c, sel, d, false);
+	if (osz == 2)
+		off &= 0xffff;
+	if (off > desc_limit(d))
+		cpu_fault_err(c, EXC_GP, 0);
+	return off;
+}
+
 void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz)
 {
 	struct desc d, t;
@@ -92,11 +105,7 @@ void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz)
 	read_target(c, sel, &d);
 	a = desc_attr(&d);
 	if (a & A_S) {
-		check_code(c, sel, &d, false);
-		if (osz == 2)
-			off &= 0xffff;
-		if (off > desc_limit(&d))
-			cpu_fault_err(c, EXC_GP, 0);
+		off = direct_target(c, sel, &d, off, osz);
 		load_cs(c, sel, &d, c->cpl);
 		c->s.rip = off;
 		return;
@@ -126,13 +135,33 @@ void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz)
 	}
 }
 
-static void commit_sp(struct cpu *c, const struct xstack *x)
+/* ESP or SP, as the stack segment's B bit says. */
+static void set_sp(struct cpu *c, uint32_t ss_attr, uint32_t sp)
 {
-	if (x->attr & A_DB)
-		c->s.gpr[REG_SP] = x->sp;
+	if (ss_attr & A_DB)
+		c->s.gpr[REG_SP] = sp;
 	else
 		c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~0xffffull) |
-				   (x->sp & 0xffff);
+				   (sp & 0xffff);
+}
+
+static void commit_sp(struct cpu *c, const struct xstack *x)
+{
+	set_sp(c, x->attr, x->sp);
+}
+
+/* A far CALL that stays at CPL: CS:EIP on the current stack, then go. */
+static void call_same_level(struct cpu *c, unsigned sz, uint16_t sel,
+			    struct desc *d, uint32_t off)
+{
+	struct xstack x;
+
+	xs_from_seg(c, &x, SEG_SS);
+	xs_push(c, &x, sz, c->s.seg[SEG_CS].sel);
+	xs_push(c, &x, sz, (uint32_t)c->s.rip);
+	commit_sp(c, &x);
+	load_cs(c, sel, d, c->cpl);
+	c->s.rip = off;
 }
 
 /* CALL through a call gate to a more privileged non-conforming segment:
@@ -177,7 +206,6 @@ static void call_inner(struct cpu *c, const struct desc *g, uint16_t ts,
 void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz)
 {
 	struct desc d, t;
-	struct xstack x;
 	uint32_t a, ta;
 	uint16_t ts;
 	unsigned sz;
@@ -185,17 +213,8 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz)
 	read_target(c, sel, &d);
 	a = desc_attr(&d);
 	if (a & A_S) {
-		check_code(c, sel, &d, false);
-		if (osz == 2)
-			off &= 0xffff;
-		if (off > desc_limit(&d))
-			cpu_fault_err(c, EXC_GP, 0);
-		xs_from_seg(c, &x, SEG_SS);
-		xs_push(c, &x, osz, c->s.seg[SEG_CS].sel);
-		xs_push(c, &x, osz, (uint32_t)c->s.rip);
-		commit_sp(c, &x);
-		load_cs(c, sel, &d, c->cpl);
-		c->s.rip = off;
+		off = direct_target(c, sel, &d, off, osz);
+		call_same_level(c, osz, sel, &d, off);
 		return;
 	}
 	switch (a & 0x1f) {
@@ -214,12 +233,7 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz)
 			call_inner(c, &d, ts, &t, off, sz);
 			return;
 		}
-		xs_from_seg(c, &x, SEG_SS);
-		xs_push(c, &x, sz, c->s.seg[SEG_CS].sel);
-		xs_push(c, &x, sz, (uint32_t)c->s.rip);
-		commit_sp(c, &x);
-		load_cs(c, ts, &t, c->cpl);
-		c->s.rip = off;
+		call_same_level(c, sz, ts, &t, off);
 		return;
 	case SYS_TASK:
 	case SYS_TSS16:
@@ -262,11 +276,7 @@ static void commit_outer(struct cpu *c, uint16_t ss, struct desc *sd,
 {
 	desc_set_accessed(c, ss, sd);
 	seg_set_desc(c, SEG_SS, ss, sd);
-	if (desc_attr(sd) & A_DB)
-		c->s.gpr[REG_SP] = esp;
-	else
-		c->s.gpr[REG_SP] = (c->s.gpr[REG_SP] & ~0xffffull) |
-				   (esp & 0xffff);
+	set_sp(c, desc_attr(sd), esp);
 	seg_invalidate_outer(c);
 }
 
