@@ -140,7 +140,8 @@ bench: lucid
 FUZZ_CC ?= clang
 FUZZ_O := build-fuzz
 FUZZ_LIB := $(wildcard vmbus/*.c) mmu/mem.c core/bus.c core/clock.c \
-	    core/log.c core/state.c core/util.c devices/disk.c devices/sha256.c
+	    core/log.c core/state.c core/state_hash.c core/util.c devices/disk.c \
+	    devices/sha256.c
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 $(WARN) \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 

@@ -563,6 +563,7 @@ static void kvm_complete_io(struct kvm_accel *k)
 	if (!k->io_pending)
 		return;
 	k->run->immediate_exit = 1;
+	k->m->mem->dirty_lost = true; /* KVM writes RAM unseen */
 	ioctl(k->vcpu_fd, KVM_RUN, 0);
 	k->run->immediate_exit = 0;
 	k->io_pending = false;
@@ -731,6 +732,7 @@ static enum backend_exit kvm_run_until(void *priv, uint64_t until_ns)
 			k->halted = false;
 		}
 		kvm_inject(k);
+		k->m->mem->dirty_lost = true; /* no dirty log: see state_hash */
 		int rc = ioctl(k->vcpu_fd, KVM_RUN, 0);
 		int e = errno;
 		k->exits++;

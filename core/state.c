@@ -1,4 +1,5 @@
-/* core/state.c: snapshot format and state hash.
+/* core/state.c: state field tables and the snapshot format (the state
+ * hash is in core/state_hash.c).
  *
  * Layout (little-endian):
  *   "LUCIDSS\0" u32 version u32 nsections
@@ -25,6 +26,9 @@ void state_init(struct state *s, struct mem *mem)
 
 void state_destroy(struct state *s)
 {
+	for (unsigned i = 0; i < s->npages; i++)
+		free(s->pages[i].hash);
+	free(s->pages);
 	free(s->sec);
 	*s = (struct state){ 0 };
 }
@@ -311,6 +315,9 @@ static int state_parse(struct state *s, const uint8_t *buf, size_t len,
 		snprintf(err, errlen, "snapshot is truncated");
 		return -1;
 	}
+	/* RAM and paged fields changed behind their dirty bitmaps. */
+	if (apply)
+		state_hash_invalidate(s);
 	for (unsigned i = 0; apply && i < s->nsec; i++)
 		if (s->sec[i].post_load)
 			s->sec[i].post_load(s->sec[i].opaque);
@@ -367,85 +374,4 @@ int state_load_file(struct state *s, const char *path, char *err,
 		snprintf(err, errlen, "%s", tmp);
 	}
 	return rc;
-}
-
-/* 64-bit multiply-xorshift over bytes: not cryptographic, just a strong
- * enough fingerprint to notice that two runs diverged. */
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	while (n >= 8) {
-		uint64_t v;
-		memcpy(&v, b, 8);
-		h = (h ^ v) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-		b += 8;
-		n -= 8;
-	}
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ull;
-	return h;
-}
-
-#define HASH_SEED 0xcbf29ce484222325ull
-
-/* RAM is hashed at every replay checkpoint: four independent lanes keep
- * the multiplier busy (about four times hash_bytes' speed). */
-static uint64_t hash_ram(const uint8_t *p, size_t n)
-{
-	uint64_t h[4] = { HASH_SEED, HASH_SEED + 1, HASH_SEED + 2,
-			  HASH_SEED + 3 };
-	size_t i = 0;
-
-	for (; i + 32 <= n; i += 32) {
-		for (unsigned l = 0; l < 4; l++) {
-			uint64_t v;
-			memcpy(&v, p + i + 8 * l, 8);
-			h[l] = (h[l] ^ v) * 0x9e3779b97f4a7c15ull;
-			h[l] ^= h[l] >> 29;
-		}
-	}
-	return hash_bytes(hash_bytes(HASH_SEED, h, sizeof(h)), p + i, n - i);
-}
-
-static uint64_t hash_section(uint64_t h, const struct state_section *sec)
-{
-	if (sec->pre_save)
-		sec->pre_save(sec->opaque);
-	h = hash_bytes(h, sec->name, strlen(sec->name));
-	for (const struct state_field *f = sec->fields; f->name; f++)
-		h = hash_bytes(h, (const uint8_t *)sec->base + f->offset,
-			       f->size);
-	return h;
-}
-
-uint64_t state_hash(struct state *s, bool with_ram)
-{
-	uint64_t h = HASH_SEED;
-	for (unsigned i = 0; i < s->nsec; i++)
-		h = hash_section(h, &s->sec[i]);
-	if (with_ram && s->mem)
-		h = hash_bytes(h, s->mem->ram, s->mem->ram_size);
-	return h;
-}
-
-const char *state_section_name(const struct state *s, unsigned i)
-{
-	return i < s->nsec ? s->sec[i].name : i == s->nsec ? "ram" : NULL;
-}
-
-uint64_t state_hash_section(struct state *s, unsigned i)
-{
-	if (i < s->nsec)
-		return hash_section(HASH_SEED, &s->sec[i]);
-	if (i == s->nsec && s->mem)
-		return hash_ram(s->mem->ram, s->mem->ram_size);
-	return HASH_SEED;
-}
-
-uint64_t state_hash_sections(struct state *s, uint64_t *out)
-{
-	for (unsigned i = 0; i <= s->nsec; i++)
-		out[i] = state_hash_section(s, i);
-	return hash_bytes(HASH_SEED, out, (s->nsec + 1) * sizeof(*out));
 }

@@ -18,11 +18,19 @@ struct state_field {
 	const char *name;
 	size_t offset;
 	size_t size;
+	/* Paged fields (video memory): 1 + the offset in base of a uint64_t
+	 * bitmap with one bit per 4 KiB of the field, which every write to
+	 * the field sets; the state hash clears it and rehashes only those
+	 * pages. 0: a plain field. */
+	size_t dirty;
 };
 
 #define STATE_FIELD(type, member)                                             \
-	{ #member, offsetof(type, member), sizeof(((type *)0)->member) }
-#define STATE_END { NULL, 0, 0 }
+	{ #member, offsetof(type, member), sizeof(((type *)0)->member), 0 }
+#define STATE_FIELD_PAGED(type, member, bitmap)                               \
+	{ #member, offsetof(type, member), sizeof(((type *)0)->member),       \
+	  offsetof(type, bitmap) + 1 }
+#define STATE_END { NULL, 0, 0, 0 }
 
 struct state_section {
 	const char *name;
@@ -35,10 +43,32 @@ struct state_section {
 	void *opaque;
 };
 
+/* Cached page hashes of RAM (field NULL) or of one paged field. */
+struct state_pages {
+	const struct state_field *field;
+	const void *base;
+	uint64_t *hash; /* one per 4 KiB page, 0 for an all-zero page */
+	size_t n;
+	bool valid;
+};
+
 struct state {
 	struct state_section *sec;
 	unsigned nsec, cap;
 	struct mem *mem; /* RAM is saved too when set */
+	/* Hashing (core/state_hash.c): RAM and paged fields are hashed as a
+	 * list of 4 KiB page hashes, cached here and kept current through
+	 * the dirty bitmaps (mem->dirty, a paged field's own), so a hash
+	 * costs the pages written since the last one. This state is the
+	 * only reader of mem->dirty: it clears what it consumed. */
+	struct state_pages *pages;
+	unsigned npages;
+	/* Trace formats 1-2: RAM and paged fields hashed as plain bytes
+	 * (every byte, every time), as those recordings were. */
+	bool hash_legacy;
+	/* Ignore the dirty bitmaps and rehash every page (lucid replay
+	 * --full-hash: checks that every write path marks them). */
+	bool hash_full;
 };
 
 #define STATE_MAGIC "LUCIDSS"
@@ -69,5 +99,8 @@ uint64_t state_hash_section(struct state *s, unsigned i);
 /* All nsec + 1 section hashes into out, and a whole-state hash made from
  * them: one pass over RAM where state_hash plus the sections take two. */
 uint64_t state_hash_sections(struct state *s, uint64_t *out);
+/* Forget the cached page hashes: RAM or a paged field changed without
+ * its dirty bitmap (a snapshot was loaded). */
+void state_hash_invalidate(struct state *s);
 
 #endif

@@ -56,7 +56,7 @@ static const struct state_field vga_fields[] = {
 	STATE_FIELD(struct vga, latch),
 	STATE_FIELD(struct vga, vbe_idx),
 	STATE_FIELD(struct vga, vbe),
-	STATE_FIELD(struct vga, vram),
+	STATE_FIELD_PAGED(struct vga, vram, hash_dirty),
 	STATE_END,
 };
 
@@ -102,6 +102,7 @@ void vga_reset(void *opaque)
 		pci_dev_reset(&v->pci);
 	v->regs_dirty = true;
 	memset(v->page_dirty, 0xff, sizeof(v->page_dirty));
+	memset(v->hash_dirty, 0xff, sizeof(v->hash_dirty));
 }
 
 void vga_destroy(void *opaque)
@@ -118,6 +119,7 @@ static void vga_post_load(void *opaque)
 
 	v->regs_dirty = true;
 	memset(v->page_dirty, 0xff, sizeof(v->page_dirty));
+	memset(v->hash_dirty, 0xff, sizeof(v->hash_dirty));
 }
 
 /* --- the memory window ------------------------------------------------- */

@@ -86,6 +86,9 @@ struct vga {
 	uint8_t *rom;
 	uint32_t rom_len, rom_bar_size;
 	uint64_t page_dirty[VGA_VRAM_SIZE / 4096 / 64];
+	/* The same marks for the state hash, which clears them itself
+	 * (vram is a paged state field). */
+	uint64_t hash_dirty[VGA_VRAM_SIZE / 4096 / 64];
 	bool regs_dirty;
 	unsigned last_w, last_h, last_phase;
 	unsigned dirty_y0, dirty_y1; /* rows the last render changed */
@@ -131,6 +134,7 @@ static inline void vga_mark(struct vga *v, uint32_t byte)
 {
 	uint32_t pg = (byte & (VGA_VRAM_SIZE - 1)) >> 12;
 	v->page_dirty[pg >> 6] |= 1ull << (pg & 63);
+	v->hash_dirty[pg >> 6] |= 1ull << (pg & 63);
 }
 bool vga_vbe_on(const struct vga *v);
 unsigned vga_vbe_bpp(const struct vga *v);

@@ -104,6 +104,8 @@ static void vbe_enable(struct vga *v, uint16_t val)
 				     v->vbe[VBE_INDEX_YRES];
 			memset(v->vram, 0, n);
 			memset(v->page_dirty, 0xff, sizeof(v->page_dirty));
+			memset(v->hash_dirty, 0xff, sizeof(v->hash_dirty));
+	memset(v->hash_dirty, 0xff, sizeof(v->hash_dirty));
 		}
 	} else if (!(val & VBE_ENABLED)) {
 		v->vbe[VBE_INDEX_BANK] = 0;

@@ -39,7 +39,9 @@ struct mem {
 	bool a20;
 	uint8_t **rd;      /* [MEM_NPAGES] host page for reads or NULL */
 	uint8_t **wr;      /* [MEM_NPAGES] host page for writes or NULL */
-	uint64_t *dirty;   /* bitmap over RAM pages */
+	uint64_t *dirty;   /* bitmap over pages: written since the last
+			    * state hash (core/state_hash.c clears it) */
+	bool dirty_lost;   /* RAM was written unseen (KVM): rehash it all */
 	/* Decoded-code tracking (the interpreter's instruction cache): per
 	 * physical page, a mask of 64-byte lines holding the bytes of cached
 	 * instructions, and a generation bumped when such a line is written

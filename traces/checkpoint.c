@@ -51,8 +51,11 @@ static void take_fields(const struct state *s, struct trace_checkpoint *ck)
 	ck->nfield = n;
 }
 
-void checkpoint_take(struct machine *m, struct trace_checkpoint *ck)
+void checkpoint_take(struct machine *m, unsigned version,
+		     struct trace_checkpoint *ck)
 {
+	/* The plain hashes ignore the page caches (and leave them valid). */
+	m->state.hash_legacy = version < 3;
 	/* record_start refuses machines with more sections than fit. */
 	ck->icount = m->backend->icount(m->backend_priv);
 	ck->nsec = m->state.nsec + 1; /* RAM is the last section */

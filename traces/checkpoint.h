@@ -9,8 +9,10 @@
 
 struct machine;
 
-/* Instruction count, whole-state hash and per-section hashes, now. */
-void checkpoint_take(struct machine *m, struct trace_checkpoint *ck);
+/* Instruction count, whole-state hash and per-section hashes, now, as a
+ * trace of that format version defines them (trace.h). */
+void checkpoint_take(struct machine *m, unsigned version,
+		     struct trace_checkpoint *ck);
 /* Equal (icount and every hash)? If not, what differs goes to out as
  * "com1.lsr, com1.rx_fifo, ram" ("" when only icount differs): the fields
  * whose hashes differ when want carries field hashes (version 2 traces),

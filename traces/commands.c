@@ -41,6 +41,10 @@ static const char usage_replay[] =
 	"  --partial          replay a trace whose recording was interrupted\n"
 	"                     (no end record: Lucid was killed) up to its\n"
 	"                     last complete checkpoint, verifying on the way\n"
+	"  --full-hash        hash all of RAM and video memory at every\n"
+	"                     checkpoint instead of the pages written since\n"
+	"                     the last one (slower; checks the dirty-page\n"
+	"                     tracking that recordings rely on)\n"
 	"  --gdb 127.0.0.1:PORT  gdb remote stub (loopback only; port 0 picks\n"
 	"                     one). The replay waits for gdb before its first\n"
 	"                     instruction (or at --until). Registers, memory,\n"
@@ -66,7 +70,7 @@ static const char usage_trace[] =
 	"                                    state sections (exit 0 same, 2 differ)\n";
 
 enum { OPT_SPEED = 256, OPT_TIMEOUT, OPT_SERIAL, OPT_DEBUGCON, OPT_UNTIL,
-       OPT_GDB, OPT_PARTIAL };
+       OPT_GDB, OPT_PARTIAL, OPT_FULL_HASH };
 
 static const struct option replay_options[] = {
 	{ "speed", required_argument, NULL, OPT_SPEED },
@@ -76,6 +80,7 @@ static const struct option replay_options[] = {
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
+	{ "full-hash", no_argument, NULL, OPT_FULL_HASH },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -92,7 +97,7 @@ int replay_main(int argc, char **argv)
 {
 	const char *path = NULL, *serial = NULL, *debugcon = NULL, *gdb = NULL;
 	uint64_t until = UINT64_MAX;
-	bool speed_max = true, partial = false;
+	bool speed_max = true, partial = false, full_hash = false;
 	uint64_t timeout_ms = 0;
 	int opt;
 
@@ -136,6 +141,9 @@ int replay_main(int argc, char **argv)
 			break;
 		case OPT_PARTIAL:
 			partial = true;
+			break;
+		case OPT_FULL_HASH:
+			full_hash = true;
 			break;
 		case 'h':
 			fputs(usage_replay, stdout);
@@ -187,6 +195,7 @@ int replay_main(int argc, char **argv)
 		return fail("%s", err);
 	}
 	m.replay = rp;
+	m.state.hash_full = full_hash;
 	/* Under gdb, --until is only where the machine first waits. */
 	if (until != UINT64_MAX && !gdb) {
 		struct backend_debug d = { .icount_limit = until };

@@ -91,7 +91,7 @@ void record_sync(struct record *r, struct machine *m, uint64_t now)
 	r->last_sync = now;
 	r->synced = true;
 	if (now >= r->next_ck) {
-		checkpoint_take(m, &ck);
+		checkpoint_take(m, TRACE_VERSION, &ck);
 		trace_write_checkpoint(r->w, now, &ck);
 		r->nck++;
 		r->next_ck = now + r->interval_ns;
@@ -115,7 +115,7 @@ int record_finish(struct machine *m, FILE *out, char *err, size_t errlen)
 
 	if (!r)
 		return 0;
-	checkpoint_take(m, &end.ck);
+	checkpoint_take(m, TRACE_VERSION, &end.ck);
 	snprintf(end.reason, sizeof(end.reason), "%s", m->exit_reason);
 	/* A wall-clock timeout stops the run at a sync point, and nothing in
 	 * the guest says where: the replay must be told. */

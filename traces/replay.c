@@ -249,7 +249,7 @@ static void replay_check(struct replay *rp, struct machine *m)
 	struct trace_checkpoint got;
 	char secs[256];
 
-	checkpoint_take(m, &got);
+	checkpoint_take(m, replay_header(rp)->version, &got);
 	if (checkpoint_compare(m, &rp->next.end.ck, &got, secs, sizeof(secs))) {
 		rp->nck++;
 		return;
@@ -444,7 +444,7 @@ int replay_finish(struct replay *rp, struct machine *m, FILE *out)
 	if (!rp->diverged && rp->until_reached) {
 		struct trace_checkpoint ck;
 
-		checkpoint_take(m, &ck);
+		checkpoint_take(m, replay_header(rp)->version, &ck);
 		fprintf(out, "lucid: %s (%.3f ms of guest time)\n",
 			m->exit_reason, now / 1e6);
 		fprintf(out,
@@ -473,7 +473,7 @@ int replay_finish(struct replay *rp, struct machine *m, FILE *out)
 		struct trace_checkpoint got;
 		char secs[256];
 
-		checkpoint_take(m, &got);
+		checkpoint_take(m, replay_header(rp)->version, &got);
 		bool same = checkpoint_compare(m, &r->end.ck, &got, secs,
 					       sizeof(secs));
 		if (r->vtime != now || r->end.exit_code != m->exit_code)

@@ -27,9 +27,12 @@
 
 #define TRACE_MAGIC "LUCIDTR"
 /* Version 2 adds per-field hashes to checkpoint and end records (a
- * delta against the previous one); version 1 traces are still read and
- * give section-level divergence reports. */
-#define TRACE_VERSION 2
+ * delta against the previous one); version 3 hashes RAM and paged fields
+ * (video memory) as lists of 4 KiB page hashes (core/state_hash.c), the
+ * records unchanged. Versions 1 and 2 are still read and replayed with
+ * their plain byte hashes; version 1 gives section-level divergence
+ * reports. */
+#define TRACE_VERSION 3
 #define TRACE_VERSION_MIN 1
 /* Per-field hashes a checkpoint can carry; a machine with more fields
  * records none (its divergence reports name sections only). */

@@ -28,6 +28,15 @@ test_demo_replays_with_a_matching_final_hash() {
 	expect_in err "guest halted with interrupts disabled"
 }
 
+# The page-hash caches and a full rehash at every checkpoint agree.
+test_demo_replays_with_full_hashing() {
+	lucid_run demo_frec 20 run --demo --bios builtin --speed max \
+		--timeout 10s --record "$OUT/demo_f.lrt" --checkpoint-ms 1
+	expect_rc 0 || return 1
+	lucid_run demo_frep 20 replay --full-hash "$OUT/demo_f.lrt"
+	expect_rc 0 && expect_in err "final hash OK"
+}
+
 test_echo_guest_replays_its_input_without_stdin() {
 	need_echo || return $?
 	record_echo echo_rec 'hello.' --checkpoint-ms 1

@@ -218,3 +218,123 @@ Test(state, hash_of_all_sections_follows_each_section)
 	state_destroy(&s);
 	mem_destroy(m);
 }
+
+/* Hashes of RAM and paged fields come from cached page hashes kept
+ * current through dirty bitmaps: they must equal a cold computation over
+ * the same bytes, whatever the history. */
+struct video {
+	uint8_t reg;
+	uint8_t vram[5 * 4096 + 100]; /* a partial last page */
+	uint64_t dirty[1];
+};
+
+static const struct state_field video_fields[] = {
+	STATE_FIELD(struct video, reg),
+	STATE_FIELD_PAGED(struct video, vram, dirty),
+	STATE_END
+};
+
+static void video_write(struct video *v, size_t off, uint8_t val)
+{
+	v->vram[off] = val;
+	v->dirty[0] |= 1ull << (off / 4096);
+}
+
+static uint64_t cold_hash(struct mem *m, struct video *v)
+{
+	struct state s;
+	state_init(&s, m);
+	state_add(&s, "video", video_fields, v);
+	uint64_t h = state_hash(&s, true);
+	state_destroy(&s);
+	return h;
+}
+
+Test(state, incremental_hash_equals_a_cold_one)
+{
+	struct mem *m = new_mem();
+	struct video *v = calloc(1, sizeof(*v));
+	struct state s;
+
+	state_init(&s, m);
+	state_add(&s, "video", video_fields, v);
+	uint64_t h0 = state_hash(&s, true);
+	cr_assert_eq(h0, cold_hash(m, v));
+
+	mem_write32(m, 0x3000, 0xdeadbeef);
+	video_write(v, 5 * 4096 + 99, 7); /* in the partial page */
+	uint64_t h1 = state_hash(&s, true);
+	cr_assert_neq(h1, h0);
+	cr_assert_eq(h1, cold_hash(m, v));
+
+	video_write(v, 4096, 1);
+	uint64_t h2 = state_hash(&s, true);
+	cr_assert_neq(h2, h1);
+	cr_assert_eq(h2, cold_hash(m, v));
+
+	/* Back to the old bytes: back to the old hash. */
+	mem_write32(m, 0x3000, 0);
+	video_write(v, 5 * 4096 + 99, 0);
+	video_write(v, 4096, 0);
+	cr_assert_eq(state_hash(&s, true), h0);
+	cr_assert_eq(v->dirty[0], 0, "the hash clears what it consumed");
+	state_destroy(&s);
+	free(v);
+	mem_destroy(m);
+}
+
+Test(state, writes_past_the_dirty_bitmaps_need_invalidate_or_full_hash)
+{
+	struct mem *m = new_mem();
+	struct video *v = calloc(1, sizeof(*v));
+	struct state s;
+
+	state_init(&s, m);
+	state_add(&s, "video", video_fields, v);
+	uint64_t h0 = state_hash(&s, true);
+	m->ram[0x2345] = 1; /* behind the bitmap's back */
+	v->vram[3] = 1;
+	cr_assert_eq(state_hash(&s, true), h0, "the cache is trusted");
+	s.hash_full = true;
+	uint64_t full = state_hash(&s, true);
+	cr_assert_neq(full, h0);
+	cr_assert_eq(full, cold_hash(m, v));
+	s.hash_full = false;
+	cr_assert_eq(state_hash(&s, true), full, "full hashing refilled it");
+
+	m->ram[0x2345] = 2;
+	m->dirty_lost = true; /* what a KVM run says */
+	uint64_t lost = state_hash(&s, true);
+	cr_assert_eq(lost, cold_hash(m, v));
+	cr_assert_neq(lost, full);
+
+	v->vram[3] = 2;
+	state_hash_invalidate(&s);
+	cr_assert_eq(state_hash(&s, true), cold_hash(m, v));
+	state_destroy(&s);
+	free(v);
+	mem_destroy(m);
+}
+
+Test(state, legacy_hash_reads_every_byte)
+{
+	struct mem *m = new_mem();
+	struct video *v = calloc(1, sizeof(*v));
+	struct state s;
+
+	state_init(&s, m);
+	state_add(&s, "video", video_fields, v);
+	uint64_t paged = state_hash_section(&s, 1);
+	s.hash_legacy = true;
+	uint64_t legacy = state_hash_section(&s, 1);
+	cr_assert_neq(legacy, paged, "the formats define different hashes");
+	m->ram[0x10] = 1; /* unmarked: only a byte-by-byte hash sees it */
+	v->vram[0] = 1;
+	cr_assert_neq(state_hash_section(&s, 1), legacy);
+	uint64_t sec = state_hash_section(&s, 0);
+	v->vram[0] = 0;
+	cr_assert_neq(state_hash_section(&s, 0), sec);
+	state_destroy(&s);
+	free(v);
+	mem_destroy(m);
+}
