@@ -2,10 +2,11 @@
  *
  * --nic ne2000 is the PCI RTL8029 (slots 3, 4, ... in order); --nic
  * ne2000-isa[,io=0x300][,irq=3] an ISA NE2000 (the board's factory
- * setting by default). Each NIC's MAC is its --mac, else 52:54:00:12:34:56
- * plus its index: deterministic, so runs and traces repeat. --net user
- * (the default) puts libslirp behind all of them; --net none (and every
- * replay) leaves the cable unplugged.
+ * setting by default); --nic netvsc a Hyper-V synthetic NIC on VMBus
+ * (vmbus/netvsp.c, needs --enlighten hyperv). Each NIC's MAC is its
+ * --mac, else 52:54:00:12:34:56 plus its index: deterministic, so runs
+ * and traces repeat. --net user (the default) puts libslirp behind all
+ * of them; --net none (and every replay) leaves the cable unplugged.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "core/net.h"
 #include "core/util.h"
 #include "devices/ne2000.h"
+#include "vmbus/netvsp.h"
 
 _Static_assert(NET_MAX_NICS == ARRAY_SIZE(((struct machine_config *)0)->nic),
 	       "one hub port per --nic");
@@ -35,7 +37,7 @@ static int parse_num(const char *s, size_t n, unsigned long max,
 }
 
 struct nic_spec {
-	bool isa;
+	bool isa, netvsc;
 	unsigned long io, irq;
 };
 
@@ -47,8 +49,11 @@ static int parse_nic(const char *spec, struct nic_spec *ns, char *err,
 
 	ns->io = NE2000_ISA_BASE;
 	ns->irq = NE2000_ISA_IRQ;
+	ns->isa = ns->netvsc = false;
 	if (n == 6 && !strncmp(spec, "ne2000", 6))
 		ns->isa = false;
+	else if (n == 6 && !strncmp(spec, "netvsc", 6))
+		ns->netvsc = true;
 	else if (n == 10 && !strncmp(spec, "ne2000-isa", 10))
 		ns->isa = true;
 	else
@@ -71,9 +76,50 @@ static int parse_nic(const char *spec, struct nic_spec *ns, char *err,
 	return 0;
 bad:
 	snprintf(err, errlen,
-		 "--nic %s: want none, ne2000 (PCI) or ne2000-isa[,io=0x300][,irq=3]",
+		 "--nic %s: want none, ne2000 (PCI), "
+		 "ne2000-isa[,io=0x300][,irq=3] or netvsc",
 		 spec);
 	return -1;
+}
+
+static const struct net_nic_ops netvsc_nic_ops = {
+	.can_receive = netvsp_can_receive,
+	.receive = netvsp_receive,
+};
+
+static void netvsc_transmit(void *opaque, unsigned port, const uint8_t *frame,
+			    size_t len)
+{
+	net_transmit(opaque, port, frame, len);
+}
+
+static int netvsc_create(struct machine *m, unsigned i, const uint8_t mac[6],
+			 char *err, size_t errlen)
+{
+	static const char *const names[NET_MAX_NICS] = {
+		"netvsp0", "netvsp1", "netvsp2", "netvsp3",
+	};
+
+	if (!m->vmbus) {
+		snprintf(err, errlen, "--nic netvsc needs --enlighten hyperv");
+		return -1;
+	}
+	struct netvsp *nv = netvsp_create(m->vmbus, i, mac, &m->log, &m->state,
+					  names[i]);
+	if (!nv) {
+		snprintf(err, errlen, "--nic netvsc: no VMBus channel left");
+		return -1;
+	}
+	machine_add_device(m, names[i], nv, netvsp_reset, netvsp_destroy);
+	int port = net_attach(m->net, &netvsc_nic_ops, nv);
+	if (port < 0) {
+		snprintf(err, errlen, "--nic netvsc: no network port left");
+		return -1;
+	}
+	nv->transmit = netvsc_transmit;
+	nv->tx_opaque = m->net;
+	nv->port = (unsigned)port;
+	return 0;
 }
 
 int pc_build_net(struct machine *m, char *err, size_t errlen)
@@ -103,6 +149,11 @@ int pc_build_net(struct machine *m, char *err, size_t errlen)
 				 "--mac %s: want a unicast address such as 52:54:00:12:34:56",
 				 c->mac[i]);
 			return -1;
+		}
+		if (ns.netvsc) {
+			if (netvsc_create(m, i, mac, err, errlen))
+				return -1;
+			continue;
 		}
 		if (ns.isa) {
 			n = ne2000_isa_create(m, m->net, (uint16_t)ns.io,

@@ -205,6 +205,41 @@ int ring_gpa_range(const uint8_t *pkt, size_t len, struct ring_range *out)
 	return 0;
 }
 
+/* One range at pkt[at..len): its end, or 0 if it does not fit. */
+static size_t ring_range_at(const uint8_t *pkt, size_t len, size_t at,
+			    struct ring_range *out)
+{
+	if (at > len || len - at < 8)
+		return 0;
+	out->byte_count = get_le32(pkt + at);
+	out->byte_offset = get_le32(pkt + at + 4);
+	uint64_t end = (uint64_t)out->byte_offset + out->byte_count;
+	uint64_t npfn = (end + GPA_PAGE - 1) / GPA_PAGE;
+	if (out->byte_offset >= GPA_PAGE || npfn > (len - at - 8) / 8)
+		return 0;
+	out->npfn = (uint32_t)npfn;
+	out->pfns = pkt + at + 8;
+	return at + 8 + 8 * (size_t)npfn;
+}
+
+int ring_gpa_ranges(const uint8_t *pkt, size_t len, struct ring_range *out,
+		    unsigned max)
+{
+	if (len < 24)
+		return -1;
+	uint32_t n = get_le32(pkt + 20);
+	size_t at = 24;
+
+	if (n > max)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		at = ring_range_at(pkt, len, at, &out[i]);
+		if (!at)
+			return -1;
+	}
+	return (int)n;
+}
+
 int ring_range_copy(struct mem *mem, const struct ring_range *rg,
 		    uint64_t off, void *buf, size_t len, bool to_guest)
 {

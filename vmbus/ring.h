@@ -91,6 +91,11 @@ struct ring_range {
 /* The first range of a GPA-direct packet held in pkt[0..len): 0, or -1 if
  * the packet does not hold a well-formed one. */
 int ring_gpa_range(const uint8_t *pkt, size_t len, struct ring_range *out);
+/* All ranges of a GPA-direct packet (netvsc sends one per page buffer,
+ * each followed by its own pfns): their count (<= max), or -1 if the
+ * packet does not hold that many well-formed ones or holds more than max. */
+int ring_gpa_ranges(const uint8_t *pkt, size_t len, struct ring_range *out,
+		    unsigned max);
 /* Copy between a range's guest pages and buf, starting off bytes into
  * the range. 0, or -1 if it leaves the range or touches non-RAM. */
 int ring_range_copy(struct mem *mem, const struct ring_range *rg,

@@ -64,3 +64,15 @@ test_bad_nic_options_are_one_line() {
 	lucid_run net_mac 10 run --bios builtin --mac 52:54:00:00:00:01
 	expect_rc 1 && expect_one_line_error
 }
+
+test_netvsc_needs_hyperv_and_runs_with_it() {
+	lucid_run net_vsc_bad 10 run --bios builtin --nic netvsc
+	expect_rc 1 && expect_one_line_error &&
+		expect_in err "--nic netvsc needs --enlighten hyperv" || return 1
+	# With the enlightenments the board builds (the NIC waits for a
+	# guest that opens its channel) next to an NE2000 on the same hub.
+	lucid_run net_vsc 10 run --bios builtin --cpu pentium2 \
+		--enlighten hyperv --nic netvsc --nic ne2000 --net none \
+		--timeout 1s
+	expect_rc 0
+}

@@ -98,7 +98,7 @@ Test(vmbus_chan, open_close_unload_and_reconnect)
 	struct vguest *g = vg_new(1);
 	uint8_t m[148] = { 0 }, r[240];
 
-	vg_open_scsi(g);
+	vg_open_first(g);
 	cr_assert(vmbus_channel_open(g->m->storvsp->ch));
 	/* A second open of an open channel fails. */
 	put_le32(m, VMBUS_MSG_OPENCHANNEL);
@@ -134,7 +134,7 @@ Test(vmbus_chan, open_close_unload_and_reconnect)
 	cr_assert_eq(g->m->vmbus->pfn_used, 0, "GPADLs dropped");
 
 	/* Reconnect and reopen: a new INITIATE_CONTACT starts clean. */
-	vg_open_scsi(g);
+	vg_open_first(g);
 	vg_connect(g);
 	cr_assert_not(vmbus_channel_open(g->m->storvsp->ch),
 		      "INITIATE_CONTACT reset the bus");
@@ -156,7 +156,7 @@ Test(vmbus_chan, hostile_messages_never_crash)
 	uint8_t m[240], r[240];
 	uint32_t seed = 0x1234567;
 
-	vg_open_scsi(g);
+	vg_open_first(g);
 	for (unsigned i = 0; i < 20000; i++) {
 		uint32_t size = rnd(&seed) % 241;
 		for (unsigned k = 0; k < sizeof(m); k++)

@@ -8,7 +8,7 @@ static void storvsc_init(struct vguest *g)
 {
 	uint8_t rep[STORVSP_PACKET];
 
-	vg_open_scsi(g);
+	vg_open_first(g);
 	cr_assert_eq(vg_vstor_op(g, VSTOR_BEGIN_INIT, 0, rep), 0);
 	cr_assert_neq(vg_vstor_op(g, VSTOR_QUERY_PROTOCOL, 0x0700, rep), 0,
 		      "unknown protocol refused");

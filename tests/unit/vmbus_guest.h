@@ -282,8 +282,9 @@ static inline uint32_t vg_gpadl(struct vguest *g, uint32_t id, uint32_t relid,
 	return vg_gpadl_pfns(g, id, relid, pfns, npfn);
 }
 
-/* Offers, the ring GPADL, OPENCHANNEL for relid 1 (Linux's order). */
-static inline void vg_open_scsi(struct vguest *g)
+/* Offers, the ring GPADL, OPENCHANNEL for relid 1, the only channel
+ * offered (Linux's order). */
+static inline void vg_open_first(struct vguest *g)
 {
 	uint8_t m[148] = { 0 }, r[240];
 
@@ -331,19 +332,19 @@ static inline void vg_ring_put(struct vguest *g, uint64_t data, uint32_t *at,
 }
 
 /* Write a packet into the guest->host ring and signal the channel. */
-static inline uint64_t vg_send(struct vguest *g, uint16_t type,
-			       const void *hdr, uint32_t hdr_len,
-			       const void *payload, uint32_t len)
+static inline void vg_send_full(struct vguest *g, uint16_t type,
+				uint16_t flags, uint64_t tid, const void *hdr,
+				uint32_t hdr_len, const void *payload,
+				uint32_t len)
 {
 	uint32_t w = vg_rd32(g, G_OUT_HDR + RING_HDR_WRITE), at = w;
 	uint32_t total = (16 + hdr_len + len + 7) & ~7u;
 	uint8_t d[16], pad[8] = { 0 }, tr[8];
-	uint64_t tid = g->next_tid++;
 
 	put_le16(d, type);
 	put_le16(d + 2, (uint16_t)((16 + hdr_len) / 8));
 	put_le16(d + 4, (uint16_t)(total / 8));
-	put_le16(d + 6, VMPKT_FLAG_COMPLETION);
+	put_le16(d + 6, flags);
 	put_le64(d + 8, tid);
 	vg_ring_put(g, G_OUT_DATA, &at, d, 16);
 	vg_ring_put(g, G_OUT_DATA, &at, hdr, hdr_len);
@@ -354,6 +355,17 @@ static inline uint64_t vg_send(struct vguest *g, uint16_t type,
 	vg_wr32(g, G_OUT_HDR + RING_HDR_WRITE, at);
 	/* HvSignalEvent, fast form: the channel's connection id. */
 	cr_assert_eq(vg_hypercall(g, 0x1005d, VMBUS_CHAN_CONN_BASE + 1, 0), 0);
+}
+
+/* A request (completion asked for): its transaction id. */
+static inline uint64_t vg_send(struct vguest *g, uint16_t type,
+			       const void *hdr, uint32_t hdr_len,
+			       const void *payload, uint32_t len)
+{
+	uint64_t tid = g->next_tid++;
+
+	vg_send_full(g, type, VMPKT_FLAG_COMPLETION, tid, hdr, hdr_len,
+		     payload, len);
 	return tid;
 }
 
