@@ -4,6 +4,8 @@
  * Layout (little-endian):
  *   "LUCIDSS\0" u32 version u32 nsections
  *   per section: str name, u32 nfields, per field: str name, u32 size, bytes
+ *     (version 2: paged fields have size | STATE_SPARSE, then u64 zlen,
+ *     zlib(nonzero-page bitmap || nonzero pages), as RAM)
  *   u64 ram_size, u64 zlen, zlib(nonzero-page bitmap || nonzero pages)
  *   u32 crc32 of everything before it
  * where str is u16 length + bytes. Loading matches sections and fields by
@@ -78,42 +80,49 @@ static void sw_str(struct sw *w, const char *str)
 	sw_put(w, str, n);
 }
 
-static bool page_is_zero(const uint8_t *p)
+static size_t page_len(uint64_t size, uint64_t i)
 {
-	static const uint8_t zero[64];
-	for (unsigned i = 0; i < MEM_PAGE_SIZE; i += sizeof(zero))
-		if (memcmp(p + i, zero, sizeof(zero)))
-			return false;
-	return true;
+	uint64_t left = size - i * MEM_PAGE_SIZE;
+	return left < MEM_PAGE_SIZE ? (size_t)left : MEM_PAGE_SIZE;
 }
 
-static int state_write_ram(struct state *s, struct sw *w, char *err,
-			   size_t errlen)
+static bool page_is_zero(const uint8_t *p, size_t n)
 {
-	struct mem *m = s->mem;
-	uint64_t npages = m ? m->ram_size / MEM_PAGE_SIZE : 0;
-	size_t bmlen = (npages + 7) / 8, nz = 0;
-	uint8_t *raw = xcalloc(1, bmlen + npages * MEM_PAGE_SIZE);
+	static const uint8_t zero[64];
+	size_t i = 0;
+	for (; i + sizeof(zero) <= n; i += sizeof(zero))
+		if (memcmp(p + i, zero, sizeof(zero)))
+			return false;
+	return !memcmp(p + i, zero, n - i);
+}
+
+/* u64 zlen, then zlib(bitmap of the non-zero 4 KiB pages || those pages):
+ * RAM, and paged fields (video memory) since version 2. */
+static int sparse_write(struct sw *w, const uint8_t *data, uint64_t size,
+			char *err, size_t errlen)
+{
+	uint64_t npages = (size + MEM_PAGE_SIZE - 1) / MEM_PAGE_SIZE;
+	size_t bmlen = (npages + 7) / 8, len = bmlen;
+	uint8_t *raw = xcalloc(1, bmlen + size);
 
 	for (uint64_t i = 0; i < npages; i++) {
-		const uint8_t *p = m->ram + i * MEM_PAGE_SIZE;
-		if (page_is_zero(p))
+		const uint8_t *p = data + i * MEM_PAGE_SIZE;
+		size_t n = page_len(size, i);
+		if (page_is_zero(p, n))
 			continue;
 		raw[i / 8] |= (uint8_t)(1u << (i % 8));
-		memcpy(raw + bmlen + nz * MEM_PAGE_SIZE, p, MEM_PAGE_SIZE);
-		nz++;
+		memcpy(raw + len, p, n);
+		len += n;
 	}
-	size_t rawlen = bmlen + nz * MEM_PAGE_SIZE;
-	uLongf zlen = compressBound(rawlen);
+	uLongf zlen = compressBound(len);
 	uint8_t *z = xcalloc(1, zlen);
-	int rc = compress2(z, &zlen, raw, rawlen, Z_BEST_SPEED);
+	int rc = compress2(z, &zlen, raw, len, Z_BEST_SPEED);
 	free(raw);
 	if (rc != Z_OK) {
 		free(z);
-		snprintf(err, errlen, "snapshot: RAM compression failed");
+		snprintf(err, errlen, "snapshot: compression failed");
 		return -1;
 	}
-	sw_u64(w, m ? m->ram_size : 0);
 	sw_u64(w, zlen);
 	sw_put(w, z, zlen);
 	free(z);
@@ -138,13 +147,21 @@ int state_write(struct state *s, FILE *f, char *err, size_t errlen)
 		sw_str(&w, sec->name);
 		sw_u32(&w, n);
 		for (const struct state_field *fl = sec->fields; fl->name; fl++) {
+			const uint8_t *p = (const uint8_t *)sec->base + fl->offset;
 			sw_str(&w, fl->name);
-			sw_u32(&w, (uint32_t)fl->size);
-			sw_put(&w, (const uint8_t *)sec->base + fl->offset,
-			       fl->size);
+			if (!fl->dirty) {
+				sw_u32(&w, (uint32_t)fl->size);
+				sw_put(&w, p, fl->size);
+			} else {
+				sw_u32(&w, (uint32_t)fl->size | STATE_SPARSE);
+				if (sparse_write(&w, p, fl->size, err, errlen))
+					return -1;
+			}
 		}
 	}
-	if (state_write_ram(s, &w, err, errlen))
+	sw_u64(&w, s->mem ? s->mem->ram_size : 0);
+	if (sparse_write(&w, s->mem ? s->mem->ram : NULL,
+			 s->mem ? s->mem->ram_size : 0, err, errlen))
 		return -1;
 	uint32_t crc = (uint32_t)w.crc;
 	if (fwrite(&crc, 4, 1, f) != 1 || w.failed) {
@@ -206,11 +223,51 @@ static const struct state_field *find_field(const struct state_section *sec,
 	return NULL;
 }
 
+/* Reads sparse_write's data into dst[0..size) when apply is set; only
+ * checks it otherwise. */
+static int sparse_read(struct sr *r, uint8_t *dst, uint64_t size, bool apply,
+		       char *err, size_t errlen)
+{
+	uint64_t zlen = sr_uint(r, 8);
+	const uint8_t *z = sr_get(r, zlen);
+
+	if (r->bad)
+		return -1;
+	uint64_t npages = (size + MEM_PAGE_SIZE - 1) / MEM_PAGE_SIZE;
+	size_t bmlen = (npages + 7) / 8;
+	uLongf rawlen = bmlen + size;
+	uint8_t *raw = xcalloc(1, rawlen);
+	if (uncompress(raw, &rawlen, z, zlen) != Z_OK || rawlen < bmlen) {
+		free(raw);
+		snprintf(err, errlen, "snapshot: compressed data is corrupt");
+		return -1;
+	}
+	size_t at = bmlen;
+	for (uint64_t i = 0; i < npages; i++) {
+		uint8_t *p = dst + i * MEM_PAGE_SIZE;
+		size_t n = page_len(size, i);
+		if (!(raw[i / 8] & (1u << (i % 8)))) {
+			if (apply && !page_is_zero(p, n))
+				memset(p, 0, n);
+			continue;
+		}
+		if (at + n > rawlen) {
+			free(raw);
+			snprintf(err, errlen, "snapshot: compressed data is short");
+			return -1;
+		}
+		if (apply)
+			memcpy(p, raw + at, n);
+		at += n;
+	}
+	free(raw);
+	return 0;
+}
+
 static int state_read_ram(struct state *s, struct sr *r, bool apply,
 			  char *err, size_t errlen)
 {
-	uint64_t ram_size = sr_uint(r, 8), zlen = sr_uint(r, 8);
-	const uint8_t *z = sr_get(r, zlen);
+	uint64_t ram_size = sr_uint(r, 8);
 	struct mem *m = s->mem;
 
 	if (r->bad)
@@ -222,35 +279,7 @@ static int state_read_ram(struct state *s, struct sr *r, bool apply,
 			 (unsigned long long)(m ? m->ram_size >> 20 : 0));
 		return -1;
 	}
-	uint64_t npages = ram_size / MEM_PAGE_SIZE;
-	size_t bmlen = (npages + 7) / 8;
-	uLongf rawlen = bmlen + npages * MEM_PAGE_SIZE;
-	uint8_t *raw = xcalloc(1, rawlen);
-	if (uncompress(raw, &rawlen, z, zlen) != Z_OK || rawlen < bmlen) {
-		free(raw);
-		snprintf(err, errlen, "snapshot: RAM data is corrupt");
-		return -1;
-	}
-	size_t nz = 0;
-	for (uint64_t i = 0; i < npages; i++) {
-		uint8_t *p = m->ram + i * MEM_PAGE_SIZE;
-		if (!(raw[i / 8] & (1u << (i % 8)))) {
-			if (apply && !page_is_zero(p))
-				memset(p, 0, MEM_PAGE_SIZE);
-			continue;
-		}
-		if (bmlen + (nz + 1) * MEM_PAGE_SIZE > rawlen) {
-			free(raw);
-			snprintf(err, errlen, "snapshot: RAM data is short");
-			return -1;
-		}
-		if (apply)
-			memcpy(p, raw + bmlen + nz * MEM_PAGE_SIZE,
-			       MEM_PAGE_SIZE);
-		nz++;
-	}
-	free(raw);
-	return 0;
+	return sparse_read(r, m->ram, ram_size, apply, err, errlen);
 }
 
 /* Called twice: once to validate everything, then to apply it, so a bad
@@ -272,8 +301,9 @@ static int state_parse(struct state *s, const uint8_t *buf, size_t len,
 	}
 	sr_get(&r, 8);
 	uint32_t version = (uint32_t)sr_uint(&r, 4);
-	if (version != STATE_VERSION) {
-		snprintf(err, errlen, "snapshot version %u, expected %u",
+	if (version < 1 || version > STATE_VERSION) {
+		snprintf(err, errlen,
+			 "snapshot version %u, this build reads 1 to %u",
 			 version, STATE_VERSION);
 		return -1;
 	}
@@ -293,7 +323,9 @@ static int state_parse(struct state *s, const uint8_t *buf, size_t len,
 			size_t fn;
 			const char *fname = sr_str(&r, &fn);
 			uint32_t size = (uint32_t)sr_uint(&r, 4);
-			const uint8_t *data = sr_get(&r, size);
+			bool sparse = version >= 2 && (size & STATE_SPARSE);
+			size &= sparse ? ~STATE_SPARSE : ~0u;
+			const uint8_t *data = sparse ? r.p : sr_get(&r, size);
 			const struct state_field *f =
 				data ? find_field(sec, fname, fn) : NULL;
 			if (r.bad)
@@ -304,9 +336,14 @@ static int state_parse(struct state *s, const uint8_t *buf, size_t len,
 					 sec->name, (int)fn, fname);
 				return -1;
 			}
-			if (apply)
-				memcpy((uint8_t *)sec->base + f->offset, data,
-				       size);
+			uint8_t *dst = (uint8_t *)sec->base + f->offset;
+			if (sparse) {
+				if (sparse_read(&r, dst, size, apply, err,
+						errlen))
+					return -1;
+			} else if (apply) {
+				memcpy(dst, data, size);
+			}
 		}
 	}
 	if (!r.bad && state_read_ram(s, &r, apply, err, errlen))

@@ -72,7 +72,11 @@ struct state {
 };
 
 #define STATE_MAGIC "LUCIDSS"
-#define STATE_VERSION 1
+/* Version 2 stores paged fields as RAM is stored: the non-zero pages,
+ * zlib'd (16 MiB of mostly empty video memory took 16 MiB); version 1
+ * snapshots are still read. */
+#define STATE_VERSION 2
+#define STATE_SPARSE 0x80000000u /* in a field's size: sparse encoding */
 
 void state_init(struct state *s, struct mem *mem);
 void state_destroy(struct state *s);
