@@ -85,4 +85,5 @@ void cpu_flags_write(struct cpu *c, uint32_t v, uint32_t mask)
 	mask &= c->q->flags_rw;
 	c->s.rflags = ((c->s.rflags & ~(uint64_t)mask) | (v & mask)) |
 		      c->q->flags_one;
+	cpu_ac_sync(c);
 }

@@ -232,6 +232,9 @@ struct cpu {
 			     * host pointer for an armed page, so only the slow
 			     * path (cpu_lin_rd/wr_slow) sees those accesses */
 	bool dbg_iobp;      /* DR7 arms an I/O breakpoint (CR4.DE) */
+	bool ac_check;      /* CR0.AM, EFLAGS.AC and CPL 3 (cpu_ac_sync):
+			     * like dbg_dbp, paging forced on and no host
+			     * pointers, so the slow path checks alignment */
 	uint8_t dbg_hit;    /* DR6.B0-3 of data/I/O hits in this instruction:
 			     * limit is 0 until the #DB trap (dbg_limit) */
 	uint64_t dbg_limit;
@@ -298,6 +301,9 @@ bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
 void cpu_tlb_flush(struct cpu *c, bool global);
 /* sysreg.c: debug registers: dbg_ibp from DR7; the breakpoint check. */
 void cpu_dbg_sync(struct cpu *c);
+/* paging.c: ac_check from CR0.AM, EFLAGS.AC and CPL (after any of them
+ * may have changed; flushes the TLB when it does). */
+void cpu_ac_sync(struct cpu *c);
 void cpu_ibp_check(struct cpu *c, uint32_t ip);
 /* Data (acc 1 write, 3 read) and I/O (2) breakpoints: a hit of an enabled
  * one records DR6 bits and stops the run loop after the instruction. */

@@ -187,6 +187,9 @@ void intr_pm(struct cpu *c, unsigned vec, unsigned kind, uint32_t err)
 
 void cpu_intr(struct cpu *c, unsigned vec, unsigned kind, uint32_t err)
 {
+	/* Entering a #DB handler clears DR7.GD (SDM 17.2.4). */
+	if (vec == EXC_DB && (kind & INT_EXC))
+		c->s.dr[7] &= ~(uint64_t)(1u << 13);
 	if (!cpu_pe(c)) {
 		intr_real(c, vec);
 		return;

@@ -64,7 +64,7 @@ bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
 		pfn = page >> MEM_PAGE_SHIFT;
 		e->tag = lin >> 12;
 		e->pa = page;
-		e->host = cpu_dbp_page(c, lin) ? NULL
+		e->host = cpu_dbp_page(c, lin) || c->ac_check ? NULL
 			  : (acc & PW_WRITE) ? c->mem->wr[pfn] : c->mem->rd[pfn];
 		*pa = page | (lin & 0xfff);
 		return true;
@@ -84,6 +84,8 @@ bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,
 	e->pa = page | ((r.global && (c->s.cr4 & CR4_PGE)) ? TLB_GLOBAL : 0);
 	e->host = (acc & PW_WRITE) ? c->mem->wr[pfn] : c->mem->rd[pfn];
 	if (unlikely(c->dbg_dbp) && cpu_dbp_page(c, lin))
+		e->host = NULL;
+	if (unlikely(c->ac_check))
 		e->host = NULL;
 	if (r.large)
 		c->tlb_large = true;
@@ -155,8 +157,32 @@ void cpu_vwr(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v, bool user)
 	}
 }
 
+/* The 486's alignment check: words at even addresses, dwords at multiples
+ * of 4 (an 8-byte operand is two dword accesses here, so it needs only 4),
+ * a fault before the access. Active only while ac_check keeps every page
+ * off the fast paths. */
+void cpu_ac_sync(struct cpu *c)
+{
+	bool on = (c->s.cr0 & CR0_AM) && (c->s.rflags & FLAG_AC) &&
+		  c->cpl == 3;
+
+	if (on == c->ac_check)
+		return;
+	c->ac_check = on;
+	c->paging = (c->s.cr0 & (CR0_PG | CR0_PE)) == (CR0_PG | CR0_PE) ||
+		    c->dbg_dbp || on;
+	cpu_tlb_flush(c, true);
+}
+
+static inline void ac_check(struct cpu *c, uint32_t lin, unsigned sz)
+{
+	if (unlikely(c->ac_check) && (lin & (sz - 1)))
+		cpu_fault_err(c, EXC_AC, 0);
+}
+
 uint32_t cpu_lin_rd_slow(struct cpu *c, uint32_t lin, unsigned sz)
 {
+	ac_check(c, lin, sz);
 	uint32_t v = cpu_vrd(c, lin, sz, c->tlb_user != 0);
 	if (unlikely(c->dbg_dbp))
 		cpu_dbp_check(c, lin, sz, 3);
@@ -165,6 +191,7 @@ uint32_t cpu_lin_rd_slow(struct cpu *c, uint32_t lin, unsigned sz)
 
 void cpu_lin_wr_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 {
+	ac_check(c, lin, sz);
 	cpu_vwr(c, lin, sz, v, c->tlb_user != 0);
 	if (unlikely(c->dbg_dbp))
 		cpu_dbp_check(c, lin, sz, 1);

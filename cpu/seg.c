@@ -59,6 +59,7 @@ void cpu_set_cpl(struct cpu *c, unsigned cpl)
 {
 	c->cpl = (uint8_t)cpl;
 	c->tlb_user = cpl == 3 ? 2 : 0;
+	cpu_ac_sync(c);
 }
 
 /* After reset, set_state, CR0 or EFLAGS.VM changes: re-derive everything

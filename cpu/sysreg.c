@@ -11,6 +11,8 @@
 #define CR4_PAE (1u << 5)
 #define CR4_PGE (1u << 7)
 #define CR4_DE (1u << 3)
+#define DR7_GD (1u << 13)
+#define DR6_BD (1u << 13)
 
 /* MOV CR/DR: CPL 0 (real mode counts as 0), never from V86. */
 static void check_cpl0(struct cpu *c)
@@ -33,6 +35,7 @@ void cpu_cr0_write(struct cpu *c, uint32_t v)
 		cpu_tlb_flush(c, true);
 	if ((old ^ v) & (CR0_PE | CR0_PG))
 		cpu_mode_sync(c);
+	cpu_ac_sync(c);
 }
 
 static uint32_t cr_read(struct cpu *c, unsigned n)
@@ -108,6 +111,17 @@ static unsigned dr_index(struct cpu *c, unsigned n)
 	return n;
 }
 
+/* DR7.GD (general detect): any MOV DRn is a #DB fault with DR6.BD, after
+ * the #GP and #UD checks; delivering a #DB clears GD (cpu_intr), so the
+ * handler may use the registers. */
+static void gd_check(struct cpu *c)
+{
+	if (c->s.dr[7] & DR7_GD) {
+		c->s.dr[6] |= DR6_BD;
+		cpu_fault(c, EXC_DB);
+	}
+}
+
 /* 0F 21: MOV r32, DRn */
 void op_mov_r_dr(struct cpu *c, const struct insn *i)
 {
@@ -115,6 +129,7 @@ void op_mov_r_dr(struct cpu *c, const struct insn *i)
 
 	check_cpl0(c);
 	n = dr_index(c, i->reg);
+	gd_check(c);
 	reg_set(c, i->rm, 4, (uint32_t)c->s.dr[n]);
 }
 
@@ -159,7 +174,7 @@ void cpu_dbg_sync(struct cpu *c)
 	c->dbg_dbp = dbp;
 	c->dbg_iobp = iobp;
 	c->paging = (c->s.cr0 & (CR0_PG | CR0_PE)) == (CR0_PG | CR0_PE) ||
-		    dbp;
+		    dbp || c->ac_check;
 	cpu_cs_sync(c); /* fetch_fast: breakpoints need the slow fetch */
 }
 
@@ -267,6 +282,7 @@ void op_mov_dr_r(struct cpu *c, const struct insn *i)
 
 	check_cpl0(c);
 	n = dr_index(c, i->reg);
+	gd_check(c);
 	v = reg_get(c, i->rm, 4);
 	if (n == 6)
 		v = (v & 0x0000e00fu) | 0xffff0ff0u;

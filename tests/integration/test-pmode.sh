@@ -75,6 +75,22 @@ test_pmode_ldt_conforming_and_16bit_gates() {
 		iobp_out_traps iobp_trap_eip iobp_dr6_b3
 }
 
+# #AC (CR0.AM + EFLAGS.AC at CPL 3, 486 on) and DR7.GD (#DB on MOV DRn).
+test_pmode_alignment_check_and_general_detect() {
+	for m in 486 pentium2; do
+		pmode_guest_passes "pm_align_$m" $m pm_align gd_read_vector \
+			gd_read_fault_eip gd_cleared_on_db gd_dr6_bd \
+			gd_write_vector gd_write_not_done gd_off_no_fault \
+			ac_cpl0_unchecked ac_dword_read_vector ac_error_code \
+			ac_fault_eip ac_word_write_vector ac_write_not_done \
+			ac_aligned_no_fault ac_push_vector ac_rep_movsd_vector \
+			ac_rep_movsd_ecx ac_flag_clear_unchecked ac_popf_enables \
+			ac_am_clear_unchecked || return 1
+	done
+	pmode_guest_passes pm_align_386 386 pm_align gd_read_vector \
+		gd_cleared_on_db gd_write_not_done ac_flag_fixed_386
+}
+
 # A guest that triple-faults in a loop: each shutdown resets the machine,
 # the run keeps going until --timeout, and the fault is logged once.
 test_triple_fault_loop_is_logged_once_and_survived() {
