@@ -66,8 +66,9 @@ static const char usage_trace[] =
 	"       lucid trace verify FILE.lrt  check the whole file's structure\n"
 	"                                    without running it (exit 0 or 1)\n"
 	"       lucid trace diff A.lrt B.lrt the first checkpoint where two traces\n"
-	"                                    of one machine differ, and in which\n"
-	"                                    state sections (exit 0 same, 2 differ)\n";
+	"                                    of one machine differ, and which state\n"
+	"                                    fields (or sections) differ there\n"
+	"                                    (exit 0 same, 2 differ)\n";
 
 enum { OPT_SPEED = 256, OPT_TIMEOUT, OPT_SERIAL, OPT_DEBUGCON, OPT_UNTIL,
        OPT_GDB, OPT_PARTIAL, OPT_FULL_HASH };
@@ -318,6 +319,106 @@ static void section_name(const struct trace_header *h, unsigned i, char *out,
 	snprintf(out, outlen, "%.*s", (int)n, *p ? p : "ram");
 }
 
+/* The names of one group of the header's "fields" list: the fields of a
+ * section, ',' between them, ';' ending the group. */
+static unsigned group_len(const char *p)
+{
+	unsigned n = 0;
+
+	if (!*p || *p == ';')
+		return 0;
+	for (n = 1; *p && *p != ';'; p++)
+		n += *p == ',';
+	return n;
+}
+
+static const char *group_next(const char *p)
+{
+	p += strcspn(p, ";");
+	return *p ? p + 1 : p;
+}
+
+static unsigned fields_count(const char *p)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		n += group_len(p);
+		if (!*(p += strcspn(p, ";")))
+			return n;
+		p++;
+	}
+}
+
+/* Printed names: at most 10, then a count. */
+struct diff_names {
+	const char *sep;
+	unsigned shown, more;
+};
+
+static void diff_name(struct diff_names *dn, const char *sec, const char *f,
+		      size_t flen)
+{
+	if (dn->shown == 10) {
+		dn->more++;
+		return;
+	}
+	printf("%s%s%s%.*s", dn->sep, sec, f ? "." : "", (int)flen,
+	       f ? f : "");
+	dn->sep = ", ";
+	dn->shown++;
+}
+
+/* The k-th name of the group at p (k < group_len). */
+static const char *group_name(const char *p, unsigned k, size_t *len)
+{
+	while (k--)
+		p += strcspn(p, ",;") + 1;
+	*len = strcspn(p, ",;");
+	return p;
+}
+
+/* What differs between two checkpoints of one machine: the fields whose
+ * hashes differ when both headers list the same fields and the
+ * checkpoints carry their hashes (format 2 on), else the sections. A
+ * section that differs only in fields too big to hash alone (hash 0 in
+ * both) names those. */
+static void diff_sections(struct diff_names *dn, const struct trace_header *ha,
+			  const struct trace_header *hb,
+			  const struct trace_checkpoint *a,
+			  const struct trace_checkpoint *b)
+{
+	const char *fl = hget(ha, "fields", NULL);
+	const char *flb = hget(hb, "fields", NULL);
+	bool fields = fl && flb && !strcmp(fl, flb) && a->nfield &&
+		      a->nfield == b->nfield && fields_count(fl) == a->nfield;
+	const char *p = fields ? fl : "";
+	unsigned fi = 0;
+
+	for (unsigned i = 0; i < a->nsec && i < b->nsec; i++) {
+		char name[64];
+		unsigned n = group_len(p), named = 0;
+		size_t len;
+
+		section_name(ha, i, name, sizeof(name));
+		for (unsigned pass = 0; a->sec_hash[i] != b->sec_hash[i] &&
+					pass < 2 && !named; pass++)
+			for (unsigned k = 0; k < n; k++) {
+				uint32_t x = a->field_hash[fi + k];
+				uint32_t y = b->field_hash[fi + k];
+				if (pass ? x || y : x == y)
+					continue;
+				const char *f = group_name(p, k, &len);
+				diff_name(dn, name, f, len);
+				named++;
+			}
+		if (a->sec_hash[i] != b->sec_hash[i] && !named)
+			diff_name(dn, name, NULL, 0);
+		fi += n;
+		p = group_next(p);
+	}
+}
+
 static int trace_diff(const char *a, const char *b)
 {
 	char err[512];
@@ -379,15 +480,11 @@ static int trace_diff(const char *a, const char *b)
 			       (unsigned long long)k, vt / 1e6,
 			       (unsigned long long)ck.icount,
 			       (unsigned long long)y.end.ck.icount);
-			const char *sep = " ";
-			for (unsigned i = 0; i < ck.nsec && i < y.end.ck.nsec; i++) {
-				char name[64];
-				if (ck.sec_hash[i] == y.end.ck.sec_hash[i])
-					continue;
-				section_name(trace_header(ra), i, name, sizeof(name));
-				printf("%s%s", sep, name);
-				sep = ", ";
-			}
+			struct diff_names dn = { " ", 0, 0 };
+			diff_sections(&dn, ha, hb, &ck, &y.end.ck);
+			if (dn.more)
+				printf(" (+%u more)", dn.more);
+			const char *sep = dn.sep;
 			printf("%s\n", *sep == ' ' ? " nothing (instruction count only)" : "");
 			rc = 2;
 			goto out;

@@ -70,7 +70,8 @@ static const struct str_opt str_opts[] = {
 /* Keys that are not options: what a replay knows besides str_opts and
  * their -sha256 companions. Anything else in a header is refused. */
 static const char *const other_keys[] = {
-	"lucid", "checkpoint-ms", "sections", "cpu", "mhz", "mem", "rtc",
+	"lucid", "checkpoint-ms", "sections", "fields", "cpu", "mhz", "mem",
+	"rtc",
 	"bios-sha256", "no-reboot", "no-acpi",
 };
 
@@ -205,6 +206,28 @@ int trace_config_from_machine(struct trace_header *h, struct machine *m,
 		len += (size_t)sprintf(list + len, "%s%s", i ? "," : "", n);
 	}
 	trace_header_set(h, "sections", list);
+
+	/* The field names of each section (',' between fields, ';' between
+	 * sections), in the order of the checkpoints' field hashes, so trace
+	 * diff can name fields. Left out when they would not fit. */
+	len = 0;
+	unsigned nf = 0;
+	for (unsigned i = 0; i < m->state.nsec; i++) {
+		const struct state_section *sec = &m->state.sec[i];
+		if (len + 2 > cap)
+			list = xrealloc(list, cap *= 2);
+		len += (size_t)sprintf(list + len, "%s", i ? ";" : "");
+		for (const struct state_field *f = sec->fields; f->name; f++) {
+			while (len + strlen(f->name) + 2 > cap)
+				list = xrealloc(list, cap *= 2);
+			len += (size_t)sprintf(list + len, "%s%s",
+					       f == sec->fields ? "" : ",",
+					       f->name);
+			nf++;
+		}
+	}
+	if (nf <= TRACE_MAX_FIELDS && len < TRACE_MAX_HEADER / 2)
+		trace_header_set(h, "fields", list);
 	free(list);
 	return 0;
 }

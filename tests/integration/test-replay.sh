@@ -85,6 +85,21 @@ test_edited_input_is_reported_as_a_divergence() {
 		fail "no COM1 field named: $(cat "$OUT/edited_rep.err")"
 }
 
+# trace diff names the fields that first differ, not just the device.
+test_trace_diff_names_the_first_differing_fields() {
+	need_echo || return $?
+	record_echo diff_a 'hello.' --checkpoint-ms 1
+	expect_rc 0 || return 1
+	record_echo diff_b 'hellp.' --checkpoint-ms 1
+	expect_rc 0 || return 1
+	lucid_run diff_ab 10 trace diff "$OUT/diff_a.lrt" "$OUT/diff_b.lrt"
+	expect_rc 2 && expect_in out "traces differ at checkpoint" || return 1
+	grep -Eq 'state differs in .*com1\.[a-z_]+' "$OUT/diff_ab.out" ||
+		fail "no COM1 field named" || return 1
+	lucid_run diff_aa 10 trace diff "$OUT/diff_a.lrt" "$OUT/diff_a.lrt"
+	expect_rc 0 && expect_in out "traces agree: "
+}
+
 test_truncated_trace_is_refused_with_one_line() {
 	need_echo || return $?
 	record_echo trunc_rec 'hi.'
