@@ -1,10 +1,22 @@
-# Linux end to end: Debian's 686 kernel loads ne2k-pci for the PCI NE2000,
-# gets a DHCP lease from slirp and fetches a file from an HTTP server on the
-# host's 127.0.0.1 (the guest reaches it as 10.0.2.2). Needs the Linux guest
-# (make linux-guest); opt-in like the boot test (LUCID_TEST_LINUX=1): it
-# takes minutes.
+# Linux end to end: Debian's 686 kernel loads ne2k-pci for the PCI NE2000
+# (or hv_vmbus and hv_netvsc for the VMBus NIC), gets a DHCP lease from
+# slirp and fetches a file from an HTTP server on the host's 127.0.0.1 (the
+# guest reaches it as 10.0.2.2). Needs the Linux guest (make linux-guest);
+# opt-in like the boot test (LUCID_TEST_LINUX=1): it takes minutes.
 
 test_linux_ne2k_pci_gets_a_lease_and_fetches_over_http() {
+	linux_net_fetch linux_net ne2k-pci ne2k-pci --nic ne2000
+}
+
+test_linux_netvsc_gets_a_lease_and_fetches_over_http() {
+	linux_net_fetch linux_netvsc hv_vmbus,hv_netvsc hv_netvsc \
+		--enlighten hyperv --nic netvsc
+}
+
+# NAME MODULES LASTMODULE LUCID-ARGS...
+linux_net_fetch() {
+	name=$1 modules=$2 last=$3
+	shift 3
 	if [ ! -f build/linux/bzImage ] || [ ! -f build/linux/initrd.gz ]; then
 		skip "build/linux/bzImage missing: build the Linux guest with 'make linux-guest'"
 		return
@@ -14,28 +26,29 @@ test_linux_ne2k_pci_gets_a_lease_and_fetches_over_http() {
 		return
 	fi
 	command -v python3 >/dev/null || { skip "python3 is needed for the HTTP server"; return; }
-	www=$OUT/linux_net_www
+	www=$OUT/${name}_www
 	mkdir -p "$www"
 	echo "LUCID-HTTP-PAYLOAD-$$" >"$www/hello.txt"
-	rm -f "$OUT/linux_net_port.txt"
+	rm -f "$OUT/${name}_port.txt"
 	python3 -u -c 'import http.server,functools,sys
 h=functools.partial(http.server.SimpleHTTPRequestHandler,directory=sys.argv[1])
 s=http.server.HTTPServer(("127.0.0.1",0),h)
 print(s.server_address[1]); s.serve_forever()' "$www" \
-		>"$OUT/linux_net_port.txt" 2>/dev/null &
+		>"$OUT/${name}_port.txt" 2>/dev/null &
 	server=$!
 	n=0
-	while [ ! -s "$OUT/linux_net_port.txt" ] && [ $n -lt 100 ]; do
+	while [ ! -s "$OUT/${name}_port.txt" ] && [ $n -lt 100 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	port=$(cat "$OUT/linux_net_port.txt")
+	port=$(cat "$OUT/${name}_port.txt")
 	# The initramfs's shell reads COM1 (typed once it runs; markers are
 	# computed so the echoed command line does not match them); udhcpc's
 	# script applies the lease.
-	cat >"$OUT/linux_net.in" <<EOF
+	cat >"$OUT/$name.in" <<EOF
 echo '[ "\$1" = bound ] && ifconfig \$interface \$ip netmask \$subnet && route add default gw \$router' >/tmp/dh
 chmod +x /tmp/dh
+for i in 1 2 3 4 5 6 7 8 9 10; do ifconfig eth0 >/dev/null 2>&1 && break; sleep 1; done
 ifconfig eth0 up
 udhcpc -i eth0 -n -q -t 5 -s /tmp/dh && echo LUCID-DHCP-\$((1))OK
 ifconfig eth0 | grep 'inet '
@@ -43,26 +56,25 @@ wget -q -O - http://10.0.2.2:$port/hello.txt
 echo LUCID-NET-\$((1))DONE
 exit
 EOF
-	name=linux_net
-	: >"$OUT/linux_net.out"
+	: >"$OUT/$name.out"
 	{
 		n=0
-		while ! grep -q LUCID-MODULE "$OUT/linux_net.out" && [ $n -lt 1200 ]; do
+		while ! grep -q "LUCID-MODULE-[A-Z]* $last" "$OUT/$name.out" && [ $n -lt 1200 ]; do
 			sleep 1
 			n=$((n + 1))
 		done
 		sleep 2
-		cat "$OUT/linux_net.in"
+		cat "$OUT/$name.in"
 	} | timeout -k 5 1210 env -u DISPLAY -u WAYLAND_DISPLAY "$LUCID" run \
 		--cpu pentium2 --mem 256M \
 		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
-		--append "console=ttyS0 panic=-1 lucid.modules=ne2k-pci lucid.shell=1" \
-		--nic ne2000 --serial stdio --until-serial LUCID-NET-1DONE \
-		--timeout 1200s >"$OUT/linux_net.out" 2>"$OUT/linux_net.err"
+		--append "console=ttyS0 panic=-1 lucid.modules=$modules lucid.shell=1" \
+		"$@" --serial stdio --until-serial LUCID-NET-1DONE \
+		--timeout 1200s >"$OUT/$name.out" 2>"$OUT/$name.err"
 	rc=$?
 	kill "$server" 2>/dev/null
 	wait "$server" 2>/dev/null
-	expect_rc 0 && expect_in out "LUCID-MODULE-OK ne2k-pci" &&
+	expect_rc 0 && expect_in out "LUCID-MODULE-OK $last" &&
 	expect_in out "LUCID-DHCP-1OK" && expect_in out "10.0.2.15" &&
 	expect_in out "LUCID-HTTP-PAYLOAD-$$"
 }
