@@ -31,6 +31,16 @@ struct backend_debug {
 	uint64_t icount_limit;
 	bool (*check)(void *opaque, uint64_t pc, uint64_t icount);
 	void *opaque;
+	/* Read/access watchpoints (linear ranges; the interpreter only):
+	 * while check is set, hit is called after an instruction whose data
+	 * access touched watch[index] (the first one per instruction). */
+	struct backend_watch {
+		uint64_t addr;
+		unsigned len;
+		bool read, write;
+	} watch[4];
+	unsigned nwatch;
+	void (*hit)(void *opaque, unsigned index, bool write);
 };
 
 struct backend_ops {

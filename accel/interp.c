@@ -81,6 +81,10 @@ static enum backend_exit interp_run_checked(struct interp *in, uint64_t limit)
 			return BACKEND_EXIT_DEBUG;
 		cpu_set_icount_limit(c, n + 1);
 		enum cpu_exit e = cpu_run(c, limit);
+		unsigned index;
+		bool write;
+		if (in->dbg.hit && cpu_watch_hit(c, &index, &write))
+			in->dbg.hit(in->dbg.opaque, index, write);
 		if (e != CPU_EXIT_ICOUNT)
 			return interp_exit(e);
 		if (in->clock->cycles >= limit)
@@ -105,7 +109,18 @@ static enum backend_exit interp_run(void *priv, uint64_t until_ns)
 
 static void interp_set_debug(void *priv, const struct backend_debug *d)
 {
-	((struct interp *)priv)->dbg = *d;
+	struct interp *in = priv;
+	struct cpu_watch w[CPU_MAX_WATCH];
+	unsigned n = 0;
+
+	in->dbg = *d;
+	/* Watches only matter while every instruction is checked. */
+	for (unsigned i = 0; d->check && i < d->nwatch && n < CPU_MAX_WATCH;
+	     i++)
+		w[n++] = (struct cpu_watch){ (uint32_t)d->watch[i].addr,
+					     d->watch[i].len, d->watch[i].read,
+					     d->watch[i].write };
+	cpu_set_watch(in->cpu, w, n);
 }
 
 static void interp_set_icount(void *priv, uint64_t n)

@@ -122,6 +122,21 @@ void cpu_set_icount(struct cpu *c, uint64_t n);
 uint64_t cpu_pc_linear(const struct cpu *c);
 const struct cpu_model *cpu_model_of(const struct cpu *c);
 
+/* Debugger watchpoints (the gdb stub's read/access watchpoints): linear
+ * ranges whose data accesses are noted. Not architectural state: like the
+ * DR7 data breakpoints they only keep the watched pages off the fast
+ * paths. Supervisor table accesses (GDT, IDT, TSS) and DMA are not seen. */
+#define CPU_MAX_WATCH 4
+struct cpu_watch {
+	uint32_t addr, len;
+	bool read, write; /* which accesses count */
+};
+/* Replaces the watch list (n <= CPU_MAX_WATCH) and forgets a noted hit. */
+void cpu_set_watch(struct cpu *c, const struct cpu_watch *w, unsigned n);
+/* The first watched access since the last call (index into the list and
+ * whether it wrote): true once per hit. */
+bool cpu_watch_hit(struct cpu *c, unsigned *index, bool *write);
+
 /* Invalidate any cached translation or decoded code (memory map changed). */
 void cpu_flush_caches(struct cpu *c);
 

@@ -232,6 +232,11 @@ struct cpu {
 			     * host pointer for an armed page, so only the slow
 			     * path (cpu_lin_rd/wr_slow) sees those accesses */
 	bool dbg_iobp;      /* DR7 arms an I/O breakpoint (CR4.DE) */
+	/* Debugger watchpoints (cpu_set_watch): they set dbg_dbp too. */
+	struct cpu_watch watch[CPU_MAX_WATCH];
+	unsigned nwatch;
+	bool watch_hit, watch_hit_write;
+	unsigned watch_hit_index;
 	bool ac_check;      /* CR0.AM, EFLAGS.AC and CPL 3 (cpu_ac_sync):
 			     * like dbg_dbp, paging forced on and no host
 			     * pointers, so the slow path checks alignment */

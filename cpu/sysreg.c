@@ -171,6 +171,7 @@ void cpu_dbg_sync(struct cpu *c)
 		}
 	}
 	c->dbg_ibp = on;
+	dbp = dbp || c->nwatch;
 	c->dbg_dbp = dbp;
 	c->dbg_iobp = iobp;
 	c->paging = (c->s.cr0 & (CR0_PG | CR0_PE)) == (CR0_PG | CR0_PE) ||
@@ -186,7 +187,52 @@ bool cpu_dbp_page(const struct cpu *c, uint32_t lin)
 		if (bp_enabled(dr7, n) && (bp_rw(dr7, n) & 1) &&
 		    ((uint32_t)c->s.dr[n] >> 12) == lin >> 12)
 			return true;
+	for (unsigned n = 0; n < c->nwatch; n++) {
+		const struct cpu_watch *w = &c->watch[n];
+		if ((lin >> 12) - (w->addr >> 12) <=
+		    ((w->addr + w->len - 1) >> 12) - (w->addr >> 12))
+			return true;
+	}
 	return false;
+}
+
+void cpu_set_watch(struct cpu *c, const struct cpu_watch *w, unsigned n)
+{
+	c->nwatch = 0;
+	for (unsigned i = 0; i < n && i < CPU_MAX_WATCH; i++)
+		if (w[i].len)
+			c->watch[c->nwatch++] = w[i];
+	c->watch_hit = false;
+	cpu_dbg_sync(c);
+	cpu_tlb_flush(c, true); /* watched pages lose their host pointer */
+}
+
+bool cpu_watch_hit(struct cpu *c, unsigned *index, bool *write)
+{
+	if (!c->watch_hit)
+		return false;
+	c->watch_hit = false;
+	*index = c->watch_hit_index;
+	*write = c->watch_hit_write;
+	return true;
+}
+
+/* A data access (acc 1 write, 3 read) against the debugger's watches:
+ * the first hit is kept until cpu_watch_hit takes it. */
+static void watch_check(struct cpu *c, uint32_t lin, unsigned sz,
+			unsigned acc)
+{
+	for (unsigned n = 0; n < c->nwatch && !c->watch_hit; n++) {
+		const struct cpu_watch *w = &c->watch[n];
+		if (!(acc == 1 ? w->write : w->read))
+			continue;
+		if ((uint32_t)(w->addr - lin) < sz ||
+		    (uint32_t)(lin - w->addr) < w->len) {
+			c->watch_hit = true;
+			c->watch_hit_index = n;
+			c->watch_hit_write = acc == 1;
+		}
+	}
 }
 
 /* An access of sz bytes at lin (or port lin): acc 1 write, 3 read (data
@@ -197,6 +243,8 @@ void cpu_dbp_check(struct cpu *c, uint32_t lin, unsigned sz, unsigned acc)
 {
 	uint32_t dr7 = (uint32_t)c->s.dr[7], hit = 0, en = 0;
 
+	if (c->nwatch && acc != 2)
+		watch_check(c, lin, sz, acc);
 	for (unsigned n = 0; n < 4; n++) {
 		unsigned rw = bp_rw(dr7, n);
 		uint32_t m = bp_mask(dr7, n);

@@ -48,7 +48,7 @@ static const char usage_replay[] =
 	"  --gdb 127.0.0.1:PORT  gdb remote stub (loopback only; port 0 picks\n"
 	"                     one). The replay waits for gdb before its first\n"
 	"                     instruction (or at --until). Registers, memory,\n"
-	"                     breakpoints, write watchpoints, stepping, and in\n"
+	"                     breakpoints, watchpoints, stepping, and in\n"
 	"                     reverse: reverse-stepi, reverse-continue and\n"
 	"                     reverse-finish (with a symbol file) seek\n"
 	"                     (restore the nearest snapshot, run forward to\n"

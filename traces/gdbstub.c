@@ -50,6 +50,7 @@ enum gdb_why { WHY_TRAP, WHY_INT, WHY_BREAK, WHY_WATCH, WHY_BEGIN };
 struct gdb_watch {
 	uint64_t addr;
 	unsigned len;
+	char type;    /* '2' write (value compared), '3' read, '4' access */
 	uint8_t old[8];
 };
 
@@ -65,6 +66,8 @@ struct gdb {
 	enum gdb_mode mode;
 	enum gdb_why why;
 	uint64_t watch_hit;
+	char watch_type;      /* of the watchpoint that stopped us */
+	int acc_hit;          /* wp[] index of a read/access hit, or -1 */
 	uint64_t bp[GDB_MAX_BP];
 	unsigned nbp;
 	struct gdb_watch wp[GDB_MAX_WP];
@@ -147,14 +150,23 @@ static bool gdb_check(void *opaque, uint64_t pc, uint64_t icount)
 	struct gdb *g = opaque;
 	uint8_t now[8];
 
+	if (g->acc_hit >= 0) {
+		g->why = WHY_WATCH;
+		g->watch_hit = g->wp[g->acc_hit].addr;
+		g->watch_type = g->wp[g->acc_hit].type;
+		g->acc_hit = -1;
+		return true;
+	}
 	for (unsigned i = 0; i < g->nwp; i++) {
 		struct gdb_watch *w = &g->wp[i];
-		if (gdb_mem_read(g->m, w->addr, now, w->len) != w->len ||
+		if (w->type != '2' ||
+		    gdb_mem_read(g->m, w->addr, now, w->len) != w->len ||
 		    !memcmp(now, w->old, w->len))
 			continue;
 		memcpy(w->old, now, w->len);
 		g->why = WHY_WATCH;
 		g->watch_hit = w->addr;
+		g->watch_type = '2';
 		return true;
 	}
 	if (icount == g->resume_icount)
@@ -168,6 +180,21 @@ static bool gdb_check(void *opaque, uint64_t pc, uint64_t icount)
 	return false;
 }
 
+/* The CPU noted a read or access of watch index (the read/access
+ * watchpoints in wp[] order); gdb_check stops at the next boundary. */
+static void gdb_hit(void *opaque, unsigned index, bool write)
+{
+	struct gdb *g = opaque;
+
+	(void)write;
+	for (unsigned i = 0; i < g->nwp; i++)
+		if (g->wp[i].type != '2' && !index--) {
+			if (g->acc_hit < 0)
+				g->acc_hit = (int)i;
+			return;
+		}
+}
+
 /* Run on until icount reaches limit (UINT64_MAX: no limit), stopping at
  * breakpoints and watchpoints when checked. */
 static void gdb_resume(struct gdb *g, enum gdb_mode mode, uint64_t limit,
@@ -175,8 +202,18 @@ static void gdb_resume(struct gdb *g, enum gdb_mode mode, uint64_t limit,
 {
 	struct backend_debug d = { .icount_limit = limit, .opaque = g };
 
-	for (unsigned i = 0; i < g->nwp; i++)
-		gdb_mem_read(g->m, g->wp[i].addr, g->wp[i].old, g->wp[i].len);
+	for (unsigned i = 0; i < g->nwp; i++) {
+		struct gdb_watch *w = &g->wp[i];
+		if (w->type == '2') {
+			gdb_mem_read(g->m, w->addr, w->old, w->len);
+			continue;
+		}
+		d.watch[d.nwatch++] = (struct backend_watch){
+			w->addr, w->len, true, w->type == '4'
+		};
+	}
+	g->acc_hit = -1;
+	d.hit = gdb_hit;
 	if (checked && (g->nbp || g->nwp))
 		d.check = gdb_check;
 	g->why = WHY_TRAP;
@@ -189,7 +226,10 @@ static void gdb_stop_reply(struct gdb *g)
 	char buf[64];
 
 	if (g->why == WHY_WATCH)
-		snprintf(buf, sizeof(buf), "T05watch:%llx;thread:01;",
+		snprintf(buf, sizeof(buf), "T05%s:%llx;thread:01;",
+			 g->watch_type == '3'   ? "rwatch"
+			 : g->watch_type == '4' ? "awatch"
+						: "watch",
 			 (unsigned long long)g->watch_hit);
 	else if (g->why == WHY_BEGIN)
 		snprintf(buf, sizeof(buf), "T05replaylog:begin;thread:01;");
@@ -348,20 +388,23 @@ static void gdb_cmd_break(struct gdb *g, const char *p, bool insert)
 		gdb_send_str(g, "OK");
 		return;
 	}
-	if (type != '2' || kind == 0 || kind > 8) {
-		gdb_send_str(g, ""); /* read/access watchpoints: unsupported */
+	if (type < '2' || type > '4' || kind == 0 || kind > 8) {
+		gdb_send_str(g, "");
 		return;
 	}
 	unsigned i = 0;
-	while (i < g->nwp && (g->wp[i].addr != addr || g->wp[i].len != kind))
+	while (i < g->nwp && (g->wp[i].addr != addr || g->wp[i].len != kind ||
+			      g->wp[i].type != type))
 		i++;
 	if (insert && i == g->nwp) {
+		/* GDB_MAX_WP: also what the CPU and backend_debug can watch. */
 		if (g->nwp == GDB_MAX_WP) {
 			gdb_send_str(g, "E28");
 			return;
 		}
 		g->wp[g->nwp++] = (struct gdb_watch){ .addr = addr,
-						      .len = (unsigned)kind };
+						      .len = (unsigned)kind,
+						      .type = type };
 	} else if (!insert && i < g->nwp) {
 		g->wp[i] = g->wp[--g->nwp];
 	}
@@ -710,6 +753,7 @@ int gdb_start(struct machine *m, const char *addr, uint64_t stop_at,
 		return -1;
 	}
 	struct gdb *g = xcalloc(1, sizeof(*g));
+	g->acc_hit = -1;
 	g->m = m;
 	g->lfd = fd;
 	g->fd = -1;

@@ -75,6 +75,42 @@ p/x $eax' run --cpu 386 --bios "$GDB_BIN" --speed max --timeout 30s
 	expect_in gdb "New value = 3" && expect_in gdb '= 0x1234'
 }
 
+# rwatch/awatch (Z3/Z4): the CPU notes reads and accesses of the watched
+# bytes on its slow path. bump's INC reads [600h]; the guest's first access
+# is a plain write (MOV [600h], 0), which only awatch sees.
+test_gdb_read_and_access_watchpoints() {
+	need_gdb || return $?
+	gdb_session gdb_rwatch 'rwatch *(int*)0x600
+continue
+info registers eip
+x/wx 0x600
+continue
+x/wx 0x600
+delete
+awatch *(int*)0x600
+continue
+info registers eip
+x/wx 0x600' run --cpu 386 --bios "$GDB_BIN" --speed max --timeout 30s
+	expect_rc 0 && expect_in err "guest halted" || return 1
+	expect_in gdb "Hardware read watchpoint 1" &&
+	expect_in gdb "Hardware access (read/write) watchpoint 2" || return 1
+	[ "$(gdb_eips)" = "0xf8106 0xf8106 " ] ||
+		fail "EIPs: $(gdb_eips)" || return 1
+	[ "$(gdb_words)" = "0x00000001 0x00000002 0x00000003 " ] ||
+		fail "counter: $(gdb_words)" || return 1
+	gdb_session gdb_awatch 'awatch *(int*)0x600
+continue
+info registers eip
+x/wx 0x600' run --cpu 386 --bios "$GDB_BIN" --speed max --timeout 30s
+	expect_rc 0 && expect_in gdb "Hardware access (read/write) watchpoint 1" ||
+		return 1
+	eip=$(gdb_eips)
+	case $eip in
+	0xf[0-7]???\ ) ;;
+	*) fail "awatch did not stop after the first write: EIP $eip" ;;
+	esac
+}
+
 test_gdb_reverse_steps_and_continues_in_a_replay() {
 	need_gdb || return $?
 	loop_trace || return 1
