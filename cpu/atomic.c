@@ -62,6 +62,8 @@ void op_cmpxchg8b(struct cpu *c, const struct insn *i)
 	uint32_t ea = insn_ea(c, i);
 	uint32_t am = i->asize == 2 ? 0xffff : 0xffffffffu;
 	uint32_t ea_hi = (ea + 4) & am;
+
+	cpu_ac_check8(c, i->seg, ea);
 	uint32_t lo = rd32(c, i->seg, ea), hi = rd32(c, i->seg, ea_hi);
 
 	if (lo == (uint32_t)c->s.gpr[REG_AX] &&

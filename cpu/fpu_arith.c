@@ -34,6 +34,7 @@ static unsigned fpu_load_mem(struct cpu *c, const struct insn *i,
 		break;
 	case FH_LD64:
 	case FH_ILD64:
+		cpu_ac_check8(c, i->seg, fpu_ea(c, i, 0));
 		raw.m = rd32(c, i->seg, fpu_ea(c, i, 0));
 		raw.m |= (uint64_t)rd32(c, i->seg, fpu_ea(c, i, 4)) << 32;
 		break;
@@ -84,6 +85,8 @@ static void fpu_store_mem(struct cpu *c, const struct insn *i,
 	 * nothing. */
 	if (!(e & ~fcw & (FSW_PRE | FSW_OE | FSW_UE))) {
 		uint32_t a = fpu_ea(c, i, 0);
+		if (size == 8)
+			cpu_ac_check8(c, i->seg, a);
 		if (size == 2) {
 			wr16(c, i->seg, a, (uint16_t)out.m);
 		} else {
@@ -118,6 +121,7 @@ static void fpu_store80(struct cpu *c, const struct insn *i)
 	}
 	if (!fpu_empty(c, 0))
 		v = fpu_get(c, 0);
+	cpu_ac_check8(c, i->seg, fpu_ea(c, i, 0));
 	fpu_write80(c, i, 0, &v);
 	if (fpu_empty(c, 0))
 		fpu_underflow(c);
@@ -355,6 +359,7 @@ static void fpu_exec_mem(struct cpu *c, const struct insn *i)
 		if (r == 0)
 			fpu_load_push(c, &v, fpu_load_mem(c, i, FH_ILD32, &v));
 		else if (r == 5) {
+			cpu_ac_check8(c, i->seg, fpu_ea(c, i, 0));
 			fpu_read80(c, i, 0, &v);
 			fpu_load_push(c, &v, 0);
 		} else if (r == 7)

@@ -309,6 +309,9 @@ void cpu_dbg_sync(struct cpu *c);
 /* paging.c: ac_check from CR0.AM, EFLAGS.AC and CPL (after any of them
  * may have changed; flushes the TLB when it does). */
 void cpu_ac_sync(struct cpu *c);
+/* An 8-byte or x87 10-byte operand at seg:off: #AC unless 8-aligned while
+ * ac_check (the data accesses themselves check 2 and 4). */
+void cpu_ac_check8(struct cpu *c, unsigned seg, uint32_t off);
 void cpu_ibp_check(struct cpu *c, uint32_t ip);
 /* Data (acc 1 write, 3 read) and I/O (2) breakpoints: a hit of an enabled
  * one records DR6 bits and stops the run loop after the instruction. */

@@ -174,6 +174,15 @@ void cpu_ac_sync(struct cpu *c)
 	cpu_tlb_flush(c, true);
 }
 
+/* Called before the operand's first access, so a segment or page fault
+ * of the same access loses to #AC here (the SDM ranks them higher). */
+void cpu_ac_check8(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (unlikely(c->ac_check) &&
+	    (((uint32_t)c->s.seg[seg].base + off) & 7))
+		cpu_fault_err(c, EXC_AC, 0);
+}
+
 static inline void ac_check(struct cpu *c, uint32_t lin, unsigned sz)
 {
 	if (unlikely(c->ac_check) && (lin & (sz - 1)))

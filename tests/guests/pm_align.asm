@@ -137,6 +137,25 @@ tests:
 	TRY .a5
 	mov eax, [ADATA + 1]
 .a5:	EXPECT "ac_popf_enables", [exc_vec], 17
+	; x87 operands of 8 and 10 bytes need 8-byte alignment.
+	fninit
+	mov dword [exc_vec], 0xff
+	fld dword [ADATA + 4]
+	EXPECT "ac_fld_m32_aligned", [exc_vec], 0xff
+	TRY .a6
+	fld qword [ADATA + 4]
+.a6:	EXPECT "ac_fld_m64_vector", [exc_vec], 17
+	mov dword [ADATA + 0x14], 0x12345678
+	TRY .a7
+	fst qword [ADATA + 0x14]
+.a7:	EXPECT "ac_fst_m64_vector", [exc_vec], 17
+	EXPECT "ac_fst_m64_not_done", [ADATA + 0x14], 0x12345678
+	TRY .a8
+	fstp tword [ADATA + 0x24]
+.a8:	EXPECT "ac_fstp_m80_vector", [exc_vec], 17
+	mov dword [exc_vec], 0xff
+	fld qword [ADATA + 8]
+	EXPECT "ac_fld_m64_aligned", [exc_vec], 0xff
 	mov eax, 0xdead
 	int 0x30
 

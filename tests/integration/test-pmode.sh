@@ -85,7 +85,9 @@ test_pmode_alignment_check_and_general_detect() {
 			ac_fault_eip ac_word_write_vector ac_write_not_done \
 			ac_aligned_no_fault ac_push_vector ac_rep_movsd_vector \
 			ac_rep_movsd_ecx ac_flag_clear_unchecked ac_popf_enables \
-			ac_am_clear_unchecked || return 1
+			ac_fld_m32_aligned ac_fld_m64_vector ac_fst_m64_vector \
+			ac_fst_m64_not_done ac_fstp_m80_vector \
+			ac_fld_m64_aligned ac_am_clear_unchecked || return 1
 	done
 	pmode_guest_passes pm_align_386 386 pm_align gd_read_vector \
 		gd_cleared_on_db gd_write_not_done ac_flag_fixed_386
