@@ -75,6 +75,11 @@ struct gdb {
 	uint64_t resume_icount; /* no breakpoint fires where we resume */
 	uint64_t scan_from, scan_end, last_hit;
 	bool have_hit, rewound;
+	/* Why the last hit noted by a scan stopped (reported when bc lands
+	 * there): a breakpoint, or which watchpoint. */
+	enum gdb_why hit_why;
+	char hit_type;
+	uint64_t hit_addr;
 };
 
 static uint64_t gdb_icount(struct gdb *g)
@@ -285,6 +290,9 @@ static void gdb_scan_stop(struct gdb *g)
 	if (n < g->scan_end) {
 		g->last_hit = n;
 		g->have_hit = true;
+		g->hit_why = g->why;
+		g->hit_type = g->watch_type;
+		g->hit_addr = g->watch_hit;
 		g->resume_icount = n;
 		gdb_resume(g, GDB_SCAN, g->scan_end, true);
 		return;
@@ -292,7 +300,9 @@ static void gdb_scan_stop(struct gdb *g)
 	if (g->have_hit) {
 		if (gdb_seek(g, g->last_hit, &at))
 			gdb_resume(g, GDB_SEEK, g->last_hit, false);
-		g->why = WHY_BREAK;
+		g->why = g->hit_why;
+		g->watch_type = g->hit_type;
+		g->watch_hit = g->hit_addr;
 		return;
 	}
 	if (g->scan_from == 0) { /* nothing since the start: stay there */

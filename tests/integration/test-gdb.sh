@@ -107,8 +107,28 @@ x/wx 0x600' run --cpu 386 --bios "$GDB_BIN" --speed max --timeout 30s
 	eip=$(gdb_eips)
 	case $eip in
 	0xf[0-7]???\ ) ;;
-	*) fail "awatch did not stop after the first write: EIP $eip" ;;
+	*) fail "awatch did not stop after the first write: EIP $eip" ||
+		return 1 ;;
 	esac
+	# In a replay, reverse-continue lands after the previous read and
+	# says which watchpoint (it said SIGTRAP).
+	loop_trace || return 1
+	gdb_session gdb_rwatch_rev 'break *0xf8100
+continue
+continue
+continue
+delete
+rwatch *(int*)0x600
+reverse-continue
+info registers eip
+x/wx 0x600
+reverse-continue
+x/wx 0x600' replay "$trace"
+	expect_rc 0 && expect_in err "final hash OK" || return 1
+	[ "$(gdb_eips)" = "0xf8106 " ] || fail "EIPs: $(gdb_eips)" || return 1
+	[ "$(gdb_words)" = "0x00000002 0x00000001 " ] ||
+		fail "counter: $(gdb_words)" || return 1
+	expect_in gdb "Value = 1"
 }
 
 test_gdb_reverse_steps_and_continues_in_a_replay() {
