@@ -275,6 +275,15 @@ static void xs_check(struct cpu *c, const struct xstack *x, uint32_t off,
 		cpu_fault_err(c, x->vec, sel_err(c, x->errsel));
 }
 
+/* #AC for a CPL 3 frame (far CALL/RET and IRET at the same level; the
+ * inner stack of a privilege change is a CPL 0 access). */
+static void xs_align(struct cpu *c, const struct xstack *x, uint32_t lin,
+		     unsigned sz)
+{
+	if (unlikely(c->ac_check) && x->user && (lin & (sz - 1)))
+		cpu_fault_err(c, EXC_AC, 0);
+}
+
 void xs_push(struct cpu *c, struct xstack *x, unsigned sz, uint32_t v)
 {
 	uint32_t m = (x->attr & A_DB) ? 0xffffffffu : 0xffff;
@@ -282,6 +291,7 @@ void xs_push(struct cpu *c, struct xstack *x, unsigned sz, uint32_t v)
 	uint32_t lin = x->base + sp;
 
 	xs_check(c, x, sp, sz);
+	xs_align(c, x, lin, sz);
 	cpu_vwr(c, lin, sz, v, x->user);
 	x->sp = (x->sp & ~m) | sp;
 }
@@ -293,6 +303,7 @@ uint32_t xs_pop(struct cpu *c, struct xstack *x, unsigned sz)
 	uint32_t v;
 
 	xs_check(c, x, sp, sz);
+	xs_align(c, x, x->base + sp, sz);
 	v = cpu_vrd(c, x->base + sp, sz, x->user);
 	x->sp = (x->sp & ~m) | ((sp + sz) & m);
 	return v;

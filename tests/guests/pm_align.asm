@@ -112,6 +112,15 @@ tests:
 	push eax
 .a3:	mov esp, ebx
 	EXPECT "ac_push_vector", [exc_vec], 17
+	; A far CALL at CPL 3 pushes its frame on the misaligned stack too.
+	sub esp, 2
+	TRY .a9
+	call SEL_CODE3 | 3:.far3
+.a9:	mov esp, ebx
+	EXPECT "ac_far_call_push", [exc_vec], 17
+	jmp .a10
+.far3:	retf
+.a10:
 	; REP MOVSD from a misaligned source: the first element faults.
 	mov esi, ADATA + 1
 	mov edi, ADATA + 0x100

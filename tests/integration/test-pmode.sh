@@ -83,7 +83,8 @@ test_pmode_alignment_check_and_general_detect() {
 			gd_write_vector gd_write_not_done gd_off_no_fault \
 			ac_cpl0_unchecked ac_dword_read_vector ac_error_code \
 			ac_fault_eip ac_word_write_vector ac_write_not_done \
-			ac_aligned_no_fault ac_push_vector ac_rep_movsd_vector \
+			ac_aligned_no_fault ac_push_vector ac_far_call_push \
+			ac_rep_movsd_vector \
 			ac_rep_movsd_ecx ac_flag_clear_unchecked ac_popf_enables \
 			ac_fld_m32_aligned ac_fld_m64_vector ac_fst_m64_vector \
 			ac_fst_m64_not_done ac_fstp_m80_vector \
