@@ -449,6 +449,9 @@ static int trace_diff(const char *a, const char *b)
 	}
 	if (*sep == ',')
 		printf("\n");
+	if ((ha->version < 3) != (hb->version < 3))
+		printf("note: formats %u and %u hash RAM and video memory differently: ram and vga.vram will differ\n",
+		       ha->version, hb->version);
 	for (uint64_t k = 1;; k++) {
 		int na = next_check(ra, &x, err, sizeof(err));
 		struct trace_checkpoint ck = x.end.ck;
