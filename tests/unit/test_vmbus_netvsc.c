@@ -498,3 +498,93 @@ Test(vmbus_netvsc, needs_hyperv)
 	cr_assert_str_eq(err, "--nic netvsc needs --enlighten hyperv");
 	testbed_free(m);
 }
+
+Test(vmbus_netvsc, two_nics_two_channels)
+{
+	struct vguest *g = vg_new(0);
+	uint8_t m[8] = { 0 }, o[2][240], r[240];
+	char err[256];
+
+	g->m->cfg.nic[0] = "netvsc";
+	g->m->cfg.nic[1] = "netvsc";
+	g->m->cfg.mac[1] = "52:54:00:aa:bb:cc";
+	g->m->cfg.net = "none";
+	cr_assert_eq(pc_build_net(g->m, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(net_nic_count(g->m->net), 2);
+	vg_setup_synic(g);
+	vg_connect(g);
+	put_le32(m, VMBUS_MSG_REQUESTOFFERS);
+	cr_assert_eq(vg_post(g, m, 8), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		cr_assert_eq(vg_recv(g, o[i]), VMBUS_OFFER_SIZE);
+		cr_assert_eq(get_le32(o[i]), VMBUS_MSG_OFFERCHANNEL);
+		cr_assert_eq(memcmp(o[i] + 8, "\x63\x51\x61\xf8\x3e\xdf\xc5\x46", 8), 0,
+			     "the network class");
+		cr_assert_eq(get_le32(o[i] + 184), i + 1, "relid");
+	}
+	cr_assert_neq(memcmp(o[0] + 24, o[1] + 24, 16), 0, "distinct instances");
+	cr_assert_eq(vg_recv(g, r), 8, "all offers delivered");
+	vg_free(g);
+}
+
+/* A snapshot taken with a frame in a receive section the guest has not
+ * freed, loaded into a fresh machine: the NIC carries on where it was. */
+Test(vmbus_netvsc, a_snapshot_keeps_the_nic_going)
+{
+	struct vguest *g = nv_new();
+	uint8_t f[100], pkt[4096];
+	uint16_t type;
+	uint64_t tid;
+	uint32_t off;
+	char err[256];
+
+	bring_up(g);
+	make_frame(f, sizeof(f), our_mac);
+	net_host_receive(g->m->net, f, sizeof(f));
+	net_poll(g->m->net);
+	cr_assert_gt(nv_take(g, pkt, &type, &tid, &off), 0);
+	FILE *fp = tmpfile();
+	cr_assert_not_null(fp);
+	cr_assert_eq(state_write(&g->m->state, fp, err, sizeof(err)), 0, "%s", err);
+	rewind(fp);
+
+	struct vguest *h = vg_new(0);
+	h->m->cfg.nic[0] = "netvsc";
+	h->m->cfg.net = "none";
+	cr_assert_eq(pc_build_net(h->m, err, sizeof(err)), 0, "%s", err);
+	net_set_backend(h->m->net, &wire_be);
+	cr_assert_eq(state_read(&h->m->state, fp, err, sizeof(err)), 0, "%s", err);
+	fclose(fp);
+	vg_free(g);
+
+	/* The section taken before the snapshot is still taken. */
+	for (unsigned i = 0; i < RX_SECTIONS; i++)
+		net_host_receive(h->m->net, f, sizeof(f));
+	net_poll(h->m->net);
+	unsigned got = 0;
+	uint64_t t;
+	while (nv_take(h, pkt, &type, &t, &off) > 0)
+		got++;
+	cr_assert_eq(got, RX_SECTIONS - NETVSP_RX_RESERVE - 1);
+	/* Its completion frees it; the send buffer still works. */
+	uint8_t c[8], r[NVSP_MSG_SIZE];
+	put_le32(c, NVSP_SEND_RNDIS_PKT_COMPLETE);
+	put_le32(c + 4, NVSP_STAT_SUCCESS);
+	vg_send_full(h, VMPKT_COMPLETION, 0, tid, NULL, 0, c, sizeof(c));
+	net_poll(h->m->net);
+	cr_assert_gt(nv_take(h, pkt, &type, &t, &off), 0, "one more frame");
+	uint8_t d[44 + 60] = { 0 };
+	put_le32(d, 1);
+	put_le32(d + 4, sizeof(d));
+	put_le32(d + 8, 36);
+	put_le32(d + 12, 60);
+	make_frame(d + 44, 60, (const uint8_t *)"\xff\xff\xff\xff\xff\xff");
+	vg_write(h, TX_BUF + 3 * NETVSP_TX_SECTION, d, sizeof(d));
+	wire_count = 0;
+	completion(h, nvsp(h, NVSP_SEND_RNDIS_PKT, 0, 3, sizeof(d)), r);
+	cr_assert_eq(get_le32(r + 4), NVSP_STAT_SUCCESS);
+	net_poll(h->m->net);
+	cr_assert_eq(wire_count, 1);
+	cr_assert_eq(memcmp(wire, d + 44, 60), 0);
+	vg_free(h);
+}
