@@ -1,10 +1,16 @@
 /* Fuzz target: netvsp (NVSP and RNDIS). The NIC is channel 2, opened on
  * a 10-page ring GPADL the way Linux does, with NVSP negotiated, a
  * receive and a send buffer and RNDIS initialised (so the fuzzer starts
- * where the data path is). The input becomes the guest->host ring
- * (header indexes, then the data pages), then guest RAM from 0x30000:
- * page buffers and the send buffer. The guest signals, and frames arrive
- * from the wire. Nothing may crash, hang or leave guest RAM. */
+ * where the data path is). The input is a list of records, each one of:
+ *   0..2 {u8 kind, u8 offset8, u16 len, len bytes}: a guest ring packet
+ *        (in-band, GPA-direct, completion: its transaction id is its first
+ *        8 bytes) whose descriptor the harness makes up (fuzz_ring covers
+ *        the ring itself), straight to the packet handler;
+ *   3    {u8 kind, u8 -, u16 len, len bytes}: a frame from the wire;
+ *   4    {u8 kind, u8 page, u16 len, len bytes}: bytes into guest RAM at
+ *        0x30000 + page * 512 (page buffers at 0x30000, the send buffer
+ *        at 0x40000).
+ * Nothing may crash, hang or leave guest RAM. */
 #include "tests/fuzz/fuzz_common.h"
 
 #include "vmbus/netvsp.h"
@@ -107,27 +113,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       0x0e, 0x01, 0x01, 0x00, 4, 0, 0, 0,
 			       20, 0, 0, 0, 0, 0, 0, 0, 0x2d };
 	rndis(&h, nv, filter, sizeof(filter));
-	/* The guest read all replies. */
 	uint8_t *in = h.mem->ram + F_RING + 5 * 4096;
-	memcpy(in + RING_HDR_READ, in + RING_HDR_WRITE, 4);
-
-	uint8_t *out = h.mem->ram + F_RING;
-	if (size >= 8) {
-		memcpy(out, data, 8);
-		data += 8, size -= 8;
-	}
-	size_t n = size < 4 * 4096 ? size : 4 * 4096;
-	memcpy(out + 4096, data, n);
-	data += n, size -= n;
-	memcpy(h.mem->ram + 0x30000, data, size < 0x20000 ? size : 0x20000);
-	for (int i = 0; i < 3; i++) {
-		vmbus_signal_event(h.vb, VMBUS_CHAN_CONN_BASE + N_RELID, 0);
-		uint8_t f[64];
-		memset(f, 0xff, 6);
-		memcpy(f + 6, mac, 6);
-		memset(f + 12, i, sizeof(f) - 12);
-		if (netvsp_can_receive(nv, sizeof(f)))
-			netvsp_receive(nv, f, sizeof(f));
+	static uint8_t pkt[RING_DESC + 65536];
+	static const uint16_t types[3] = { VMPKT_INBAND, VMPKT_GPA_DIRECT,
+					   VMPKT_COMPLETION };
+	uint64_t tid = 0x100;
+	while (size >= 4) {
+		unsigned kind = data[0] % 5, arg = data[1];
+		size_t n = get_le16(data + 2);
+		data += 4, size -= 4;
+		if (n > size)
+			n = size;
+		if (kind < 3) {
+			/* What ring_read_packet guarantees: 16 <= offset <= len. */
+			struct ring_pkt p = { .type = types[kind],
+					      .flags = VMPKT_FLAG_COMPLETION,
+					      .len = (uint32_t)((RING_DESC + n + 7) & ~7u),
+					      .trans_id = tid++ };
+			p.offset = RING_DESC + 8 * (arg % 32);
+			if (p.offset > p.len)
+				p.offset = p.len;
+			/* A completion names its transfer-page packet. */
+			if (kind == 2 && n >= 8)
+				p.trans_id = get_le64(data);
+			memset(pkt, 0, p.len);
+			memcpy(pkt + RING_DESC, data, n);
+			/* The guest has read every reply so far. */
+			memcpy(in + RING_HDR_READ, in + RING_HDR_WRITE, 4);
+			bool sig = false;
+			netvsp_handle_packet(nv, pkt, &p, &sig);
+		} else if (kind == 3) {
+			if (netvsp_can_receive(nv, n))
+				netvsp_receive(nv, data, n);
+		} else {
+			size_t at = 0x30000 + (size_t)arg * 512;
+			memcpy(h.mem->ram + at, data, n < 0x50000 - at ? n : 0x50000 - at);
+		}
+		data += n, size -= n;
 	}
 	netvsp_destroy(nv);
 	fhost_free(&h);
