@@ -1,8 +1,10 @@
 # Linux end to end: Debian's 686 kernel loads ne2k-pci for the PCI NE2000
 # (or hv_vmbus and hv_netvsc for the VMBus NIC), gets a DHCP lease from
-# slirp and fetches a file from an HTTP server on the host's 127.0.0.1 (the
-# guest reaches it as 10.0.2.2). Needs the Linux guest (make linux-guest);
-# opt-in like the boot test (LUCID_TEST_LINUX=1): it takes minutes.
+# slirp, fetches a file from an HTTP server on the host's 127.0.0.1 (the
+# guest reaches it as 10.0.2.2), then serves one with busybox httpd that
+# the host fetches through a hostfwd port. Needs the Linux guest (make
+# linux-guest); opt-in like the boot test (LUCID_TEST_LINUX=1): it takes
+# minutes.
 
 test_linux_ne2k_pci_gets_a_lease_and_fetches_over_http() {
 	linux_net_fetch linux_net ne2k-pci ne2k-pci --nic ne2000
@@ -42,6 +44,8 @@ print(s.server_address[1]); s.serve_forever()' "$www" \
 		n=$((n + 1))
 	done
 	port=$(cat "$OUT/${name}_port.txt")
+	fwd=$(python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	# The initramfs's shell reads COM1 (typed once it runs; markers are
 	# computed so the echoed command line does not match them); udhcpc's
 	# script applies the lease.
@@ -53,10 +57,29 @@ ifconfig eth0 up
 udhcpc -i eth0 -n -q -t 5 -s /tmp/dh && echo LUCID-DHCP-\$((1))OK
 ifconfig eth0 | grep 'inet '
 wget -q -O - http://10.0.2.2:$port/hello.txt
+mkdir -p /www && echo LUCID-GUEST-\$((2))SERVED >/www/index.html
+httpd -f -v -p 80 -h /www 2>/tmp/hlog &
+echo LUCID-HTTPD-\$((1))UP
+i=0; while [ \$i -lt 60 ] && ! grep -q url: /tmp/hlog; do sleep 1; i=\$((i + 1)); done; sleep 2
 echo LUCID-NET-\$((1))DONE
 exit
 EOF
 	: >"$OUT/$name.out"
+	rm -f "$OUT/$name.fwd"
+	# The host's side of the port forward, once the guest's httpd runs.
+	{
+		n=0
+		while ! grep -q LUCID-HTTPD-1UP "$OUT/$name.out" && [ $n -lt 1300 ]; do
+			sleep 1
+			n=$((n + 1))
+		done
+		grep -q LUCID-HTTPD-1UP "$OUT/$name.out" &&
+		timeout 300 python3 -c 'import sys,urllib.request
+u = "http://127.0.0.1:%s/index.html" % sys.argv[1]
+print(urllib.request.urlopen(u, timeout=290).read().decode())' "$fwd" \
+			>"$OUT/$name.fwd" 2>&1
+	} &
+	fetcher=$!
 	{
 		n=0
 		while ! grep -q "LUCID-MODULE-[A-Z]* $last" "$OUT/$name.out" && [ $n -lt 1200 ]; do
@@ -69,12 +92,17 @@ EOF
 		--cpu pentium2 --mem 256M \
 		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
 		--append "console=ttyS0 panic=-1 lucid.modules=$modules lucid.shell=1" \
-		"$@" --serial stdio --until-serial LUCID-NET-1DONE \
+		"$@" --net "user,hostfwd=tcp:127.0.0.1:$fwd-:80" \
+		--serial stdio --until-serial LUCID-NET-1DONE \
 		--timeout 1200s >"$OUT/$name.out" 2>"$OUT/$name.err"
 	rc=$?
 	kill "$server" 2>/dev/null
 	wait "$server" 2>/dev/null
+	grep -q LUCID-HTTPD-1UP "$OUT/$name.out" || kill "$fetcher" 2>/dev/null
+	wait "$fetcher" 2>/dev/null
+	touch "$OUT/$name.fwd"
 	expect_rc 0 && expect_in out "LUCID-MODULE-OK $last" &&
 	expect_in out "LUCID-DHCP-1OK" && expect_in out "10.0.2.15" &&
-	expect_in out "LUCID-HTTP-PAYLOAD-$$"
+	expect_in out "LUCID-HTTP-PAYLOAD-$$" &&
+	expect_in fwd "LUCID-GUEST-2SERVED"
 }
