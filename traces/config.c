@@ -360,8 +360,9 @@ void trace_config_print_options(const struct trace_header *h, FILE *out)
 		"cpu", "mhz", "mem", "bios", "rtc", "serial", "debugcon",
 		"until-serial", "until-debugcon", "loadvm", "input", "kernel",
 		"initrd", "append", "fda", "fdb", "hda", "hdb", "cdrom", "vga",
-		"nic", "mac", "nic2", "mac2", "nic3", "mac3", "nic4", "mac4",
-		"net", "no-reboot",
+		"enlighten", "vmbus-disk0", "vmbus-disk1", "vmbus-disk2",
+		"vmbus-disk3", "nic", "mac", "nic2", "mac2", "nic3", "mac3",
+		"nic4", "mac4", "net", "no-reboot", "no-acpi",
 	};
 	const char *sep = "";
 
@@ -370,12 +371,13 @@ void trace_config_print_options(const struct trace_header *h, FILE *out)
 		if (!v)
 			continue;
 		bool quote = !*v || strpbrk(v, " \t'\"\\$");
-		if (!strcmp(order[i], "no-reboot"))
-			fprintf(out, "%s--no-reboot", sep);
+		if (!strncmp(order[i], "no-", 3))
+			fprintf(out, "%s--%s", sep, order[i]);
 		else
 			fprintf(out, "%s--%.*s %s%s%s", sep,
-				/* nic2 is a second --nic */
-				(int)strcspn(order[i], "234"), order[i],
+				/* nic2 is a second --nic, vmbus-disk0 the first
+				 * --vmbus-disk */
+				(int)strcspn(order[i], "01234"), order[i],
 				quote ? "'" : "", v, quote ? "'" : "");
 		sep = " ";
 	}

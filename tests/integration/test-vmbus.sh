@@ -83,3 +83,15 @@ test_linux_finds_hyperv_vmbus_and_the_scsi_disk() {
 	expect_in out "[sda] Attached SCSI disk" &&
 	expect_in out "LUCID-VMBUS-DISK"
 }
+
+test_trace_info_names_the_enlightenments() {
+	head -c 1048576 /dev/zero >"$OUT/vmbus-info.img"
+	lucid_run vmbus_rec 20 run --bios builtin --cpu pentium2 --enlighten hyperv \
+		--vmbus-disk "$OUT/vmbus-info.img" --nic netvsc --net none \
+		--no-acpi --timeout 1s --record "$OUT/vmbus-info.lrt"
+	expect_rc 0 || return 1
+	lucid_run vmbus_info 10 trace info "$OUT/vmbus-info.lrt"
+	expect_rc 0 && expect_in out "--enlighten hyperv" &&
+		expect_in out "--vmbus-disk $OUT/vmbus-info.img" &&
+		expect_in out "--nic netvsc" && expect_in out "--no-acpi"
+}
