@@ -240,8 +240,10 @@ struct cpu {
 	bool ac_check;      /* CR0.AM, EFLAGS.AC and CPL 3 (cpu_ac_sync):
 			     * like dbg_dbp, paging forced on and no host
 			     * pointers, so the slow path checks alignment */
-	uint8_t dbg_hit;    /* DR6.B0-3 of data/I/O hits in this instruction:
-			     * limit is 0 until the #DB trap (dbg_limit) */
+	uint8_t dbg_hit;    /* DR6.B0-3 of data/I/O hits in this instruction
+			     * (DBG_HIT_BT: a task switch to a TSS with
+			     * T set): limit is 0 until the #DB trap
+			     * (dbg_limit) */
 	uint64_t dbg_limit;
 	uint32_t fetch_valid; /* fetch slow path: bytes before a fault */
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
@@ -320,7 +322,11 @@ void cpu_dbp_check(struct cpu *c, uint32_t lin, unsigned sz, unsigned acc);
 bool cpu_dbp_page(const struct cpu *c, uint32_t lin);
 /* After the instruction: deliver the pending #DB trap; or drop it (the
  * instruction faulted); or take its DR6 bits (single-step #DB). */
+#define DBG_HIT_BT 0x10
 void cpu_dbg_trap(struct cpu *c);
+/* The TSS T bit: a #DB trap (DR6.BT) before the new task's first
+ * instruction. */
+void cpu_dbg_task_trap(struct cpu *c);
 void cpu_dbg_cancel(struct cpu *c);
 uint32_t cpu_dbg_take(struct cpu *c);
 void cpu_tlb_flush_page(struct cpu *c, uint32_t lin);

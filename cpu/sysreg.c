@@ -13,6 +13,7 @@
 #define CR4_DE (1u << 3)
 #define DR7_GD (1u << 13)
 #define DR6_BD (1u << 13)
+#define DR6_BT (1u << 15)
 
 /* MOV CR/DR: CPL 0 (real mode counts as 0), never from V86. */
 static void check_cpl0(struct cpu *c)
@@ -235,6 +236,17 @@ static void watch_check(struct cpu *c, uint32_t lin, unsigned sz,
 	}
 }
 
+/* A #DB trap after this instruction: the run loop's limit check takes
+ * it (cpu_dbg_trap). */
+static void dbg_arm(struct cpu *c, uint32_t hit)
+{
+	if (!c->dbg_hit) {
+		c->dbg_limit = c->limit;
+		c->limit = 0; /* the run loop stops after the instruction */
+	}
+	c->dbg_hit |= (uint8_t)hit;
+}
+
 /* An access of sz bytes at lin (or port lin): acc 1 write, 3 read (data
  * breakpoints with R/W 01 match writes, 11 both), 2 I/O (R/W 10). Every
  * breakpoint whose range and type match sets its DR6 bit, enabled or not,
@@ -261,15 +273,16 @@ void cpu_dbp_check(struct cpu *c, uint32_t lin, unsigned sz, unsigned acc)
 				en = 1;
 		}
 	}
-	if (!en)
-		return;
-	if (!c->dbg_hit) {
-		c->dbg_limit = c->limit;
-		c->limit = 0; /* the run loop stops after the instruction */
-	}
-	c->dbg_hit |= (uint8_t)hit;
+	if (en)
+		dbg_arm(c, hit);
 }
 
+void cpu_dbg_task_trap(struct cpu *c)
+{
+	dbg_arm(c, DBG_HIT_BT);
+}
+
+/* The pending trap's DR6.B0-3 (DR6.BT is set here). */
 uint32_t cpu_dbg_take(struct cpu *c)
 {
 	uint32_t hit = c->dbg_hit;
@@ -277,12 +290,15 @@ uint32_t cpu_dbg_take(struct cpu *c)
 	if (hit) {
 		c->dbg_hit = 0;
 		c->limit = c->stop_req ? 0 : c->dbg_limit;
+		if (hit & DBG_HIT_BT)
+			c->s.dr[6] |= DR6_BT;
 	}
-	return hit;
+	return hit & 0xf;
 }
 
 void cpu_dbg_cancel(struct cpu *c)
 {
+	c->dbg_hit &= (uint8_t)~DBG_HIT_BT;
 	cpu_dbg_take(c);
 }
 

@@ -234,4 +234,8 @@ void task_switch(struct cpu *c, uint16_t sel, const struct desc *d,
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	load_segs(c, &t);
 	add_cycles(c, 100);
+	/* T (32-bit TSS, offset 64h bit 0): #DB before the first instruction
+	 * of the new task. */
+	if (n32 && (cpu_sys_rd(c, nbase + 0x64, 2) & 1))
+		cpu_dbg_task_trap(c);
 }

@@ -9,6 +9,9 @@ BITS 32
 ; DR7.GD (general detect): any MOV to or from a debug register is a #DB
 ; fault with DR6.BD set; the processor clears GD on entering the handler,
 ; so the handler can use the debug registers.
+;
+; The TSS T bit: a task switch into a 32-bit TSS with T set raises a #DB
+; trap before the new task's first instruction, with DR6.BT set.
 %include "pm.inc"
 
 AC_FLAG equ 0x40000
@@ -52,6 +55,33 @@ tests:
 	mov dword [exc_vec], 0xff
 	mov eax, dr0
 	EXPECT "gd_off_no_fault", [exc_vec], 0xff
+
+	; --- TSS T bit ---------------------------------------------------
+	mov edi, TSS1
+	xor eax, eax
+	mov ecx, 0x68 / 4
+	rep stosd
+	mov dword [TSS1 + 0x20], task1
+	mov dword [TSS1 + 0x24], 0x2
+	mov dword [TSS1 + 0x38], STACK_T1
+	mov word [TSS1 + 0x48], SEL_DATA0  ; ES
+	mov word [TSS1 + 0x4c], SEL_CODE0  ; CS
+	mov word [TSS1 + 0x50], SEL_DATA0  ; SS
+	mov word [TSS1 + 0x54], SEL_DATA0  ; DS
+	mov word [TSS1 + 0x64], 1          ; T
+	mov word [TSS1 + 0x66], 0x68
+	xor eax, eax
+	mov dr6, eax
+	mov [scratch], eax
+	TRY task1                          ; the trap returns to the task
+	call SEL_TSS1:0
+	EXPECT "tss_t_vector", [exc_vec], 1
+	EXPECT "tss_t_trap_before_first", [exc_eip], task1
+	EXPECT "tss_t_task_ran", [scratch], 1
+	mov eax, dr6
+	and eax, 0x8000
+	EXPECT "tss_t_dr6_bt", eax, 0x8000
+	clts                               ; the switch set CR0.TS
 
 	; --- #AC ---------------------------------------------------------
 	pushfd
@@ -188,6 +218,9 @@ tests:
 	int 0x30
 .back2:
 	jmp finish
+
+task1:	mov dword [scratch], 1
+	iretd
 
 svc_handler:
 	cmp eax, 0xdead

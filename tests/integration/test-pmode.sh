@@ -79,6 +79,8 @@ test_pmode_ldt_conforming_and_16bit_gates() {
 test_pmode_alignment_check_and_general_detect() {
 	for m in 486 pentium2; do
 		pmode_guest_passes "pm_align_$m" $m pm_align gd_read_vector \
+			tss_t_vector tss_t_trap_before_first tss_t_task_ran \
+			tss_t_dr6_bt \
 			gd_read_fault_eip gd_cleared_on_db gd_dr6_bd \
 			gd_write_vector gd_write_not_done gd_off_no_fault \
 			ac_cpl0_unchecked ac_dword_read_vector ac_error_code \
@@ -90,7 +92,7 @@ test_pmode_alignment_check_and_general_detect() {
 			ac_fst_m64_not_done ac_fstp_m80_vector \
 			ac_fld_m64_aligned ac_am_clear_unchecked || return 1
 	done
-	pmode_guest_passes pm_align_386 386 pm_align gd_read_vector \
+	pmode_guest_passes pm_align_386 386 pm_align gd_read_vector tss_t_dr6_bt \
 		gd_cleared_on_db gd_write_not_done ac_flag_fixed_386
 }
 
