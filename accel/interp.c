@@ -20,6 +20,11 @@ static void interp_nmi(void *opaque)
 	cpu_nmi(opaque);
 }
 
+static void interp_kick(void *opaque)
+{
+	cpu_kick(opaque);
+}
+
 static void *interp_create(struct machine *m, char *err, unsigned errlen)
 {
 	struct cpu *c = cpu_create(m->cfg.cpu, m->mem, m->bus, &m->clock,
@@ -34,6 +39,7 @@ static void *interp_create(struct machine *m, char *err, unsigned errlen)
 	/* The board's MSR/CPUID hooks and the CPU's NMI pin (core/irq). */
 	cpu_set_hooks(c, &m->cpu_hooks);
 	irq_set_nmi_handler(&m->irq, interp_nmi, c);
+	irq_set_kick(&m->irq, interp_kick, c);
 	in->clock = &m->clock;
 	in->irq = &m->irq;
 	in->dbg.icount_limit = UINT64_MAX;
@@ -43,6 +49,8 @@ static void *interp_create(struct machine *m, char *err, unsigned errlen)
 static void interp_destroy(void *priv)
 {
 	struct interp *in = priv;
+	if (in->irq->kick_opaque == in->cpu)
+		irq_set_kick(in->irq, NULL, NULL);
 	cpu_destroy(in->cpu);
 	free(in);
 }
@@ -147,6 +155,7 @@ static void interp_activate(void *priv)
 {
 	struct interp *in = priv;
 	irq_set_nmi_handler(in->irq, interp_nmi, in->cpu);
+	irq_set_kick(in->irq, interp_kick, in->cpu);
 }
 
 static uint64_t interp_icount(void *priv)

@@ -337,6 +337,7 @@ static void kvm_activate(void *priv)
 {
 	struct kvm_accel *k = priv;
 	irq_set_nmi_handler(&k->m->irq, kvm_nmi, k);
+	irq_set_kick(&k->m->irq, NULL, NULL); /* the interpreter's */
 }
 
 /* --- state ----------------------------------------------------------------- */

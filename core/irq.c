@@ -51,13 +51,27 @@ void irq_pulse(struct irq *q, unsigned line)
 	irq_set(q, line, false);
 }
 
+void irq_set_kick(struct irq *q, void (*fn)(void *opaque), void *opaque)
+{
+	q->kick = fn;
+	q->kick_opaque = opaque;
+}
+
+/* The CPU's INTR input. */
+static void irq_drive_intr(struct irq *q, bool asserted)
+{
+	q->intr = asserted;
+	if (asserted && q->kick)
+		q->kick(q->kick_opaque);
+}
+
 void irq_set_intr(struct irq *q, bool asserted)
 {
 	q->ext_intr = asserted;
 	if (q->local_ext)
 		q->local_ext(q->local_opaque, asserted);
 	else
-		q->intr = asserted;
+		irq_drive_intr(q, asserted);
 }
 
 void irq_set_ack(struct irq *q, int (*ack)(void *opaque), void *opaque)
@@ -79,13 +93,13 @@ void irq_set_local(struct irq *q, void (*ext)(void *opaque, bool asserted),
 	q->local_nmi = nmi;
 	q->local_ack = ack;
 	q->local_opaque = opaque;
-	if (!ext)
-		q->intr = q->ext_intr; /* the 8259 drives the CPU again */
+	if (!ext) /* the 8259 drives the CPU again */
+		irq_drive_intr(q, q->ext_intr);
 }
 
 void irq_set_cpu_intr(struct irq *q, bool asserted)
 {
-	q->intr = asserted;
+	irq_drive_intr(q, asserted);
 }
 
 void irq_set_nmi_handler(struct irq *q, void (*fn)(void *opaque),

@@ -46,6 +46,10 @@ struct irq {
 	void (*local_nmi)(void *opaque);                /* LINT1 pulsed */
 	int (*local_ack)(void *opaque);
 	void *local_opaque;
+	/* Told when intr is asserted (the interpreter then looks at its
+	 * events after the current instruction), installed by the backend. */
+	void (*kick)(void *opaque);
+	void *kick_opaque;
 	/* The CPU's NMI pin, installed by the backend. */
 	void (*nmi)(void *opaque);
 	void *nmi_opaque;
@@ -53,6 +57,7 @@ struct irq {
 
 void irq_init(struct irq *q);
 void irq_set_sink(struct irq *q, irq_sink_fn fn, void *opaque);
+void irq_set_kick(struct irq *q, void (*fn)(void *opaque), void *opaque);
 void irq_set(struct irq *q, unsigned line, bool level);
 static inline bool irq_level(const struct irq *q, unsigned line)
 {

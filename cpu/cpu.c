@@ -30,12 +30,11 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 	c->irq = irq;
 	c->log = log;
 	c->icount_limit = UINT64_MAX;
-	c->dc = calloc(DC_SIZE, sizeof(*c->dc));
-	if (!c->dc) {
+	if (cpu_block_init(c)) {
+		cpu_block_free(c);
 		free(c);
 		return NULL;
 	}
-	c->dc_tag = DC_VALID | 1ull << 41;
 	/* The CPU's address pins define the bus width (1 MiB wrap on the
 	 * 8086, 16 MiB on the 286). */
 	if (mem)
@@ -48,7 +47,7 @@ struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 void cpu_destroy(struct cpu *c)
 {
 	if (c)
-		free(c->dc);
+		cpu_block_free(c);
 	free(c);
 }
 
@@ -56,15 +55,7 @@ void cpu_destroy(struct cpu *c)
  * have been replaced behind the memory map's back). */
 static void cpu_dc_flush(struct cpu *c)
 {
-	/* O(1): a new epoch in every key; the table is cleared only when the
-	 * 23-bit epoch wraps. */
-	uint64_t epoch = (c->dc_tag >> 41) + 1;
-	if (epoch >= (1u << 23)) {
-		if (c->dc)
-			memset(c->dc, 0, DC_SIZE * sizeof(*c->dc));
-		epoch = 1;
-	}
-	c->dc_tag = DC_VALID | epoch << 41;
+	cpu_block_flush(c);
 }
 
 void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks)
@@ -289,78 +280,53 @@ static const struct insn *cpu_decode_slow(struct cpu *c, uint32_t ip,
 	return tmp;
 }
 
-/* Cache miss on a RAM/ROM page: decode at pa (host page `page`) and keep
- * the result unless the instruction runs into the next page. */
-static __attribute__((noinline)) const struct insn *
-cpu_dc_fill(struct cpu *c, struct dc_entry *d, uint64_t key, uint32_t pa,
-	    const uint8_t *page, uint32_t ip, struct insn *tmp)
+/* The block starting at CS:IP when CS:IP is well inside the CS limit on a
+ * RAM/ROM page (the linear->physical mapping is checked through the TLB
+ * every time), else NULL. */
+static inline __attribute__((always_inline)) const struct block *
+cpu_block_at(struct cpu *c, uint32_t ip)
 {
-	struct mem *m = c->mem;
-	uint32_t po = pa & (MEM_PAGE_SIZE - 1), pfn = pa >> MEM_PAGE_SHIFT;
-	unsigned len;
+	uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip, pa;
+	const uint8_t *page;
+	const struct block *b;
 
-	if (po > MEM_PAGE_SIZE - FETCH_MAX) {
-		cpu_decode_slow(c, ip, tmp);
-		if (po + tmp->len > MEM_PAGE_SIZE)
-			return tmp;
-		d->i = *tmp;
+	if (unlikely((int64_t)ip > c->fetch_fast))
+		return NULL;
+	if (likely(!c->paging)) {
+		pa = lin & c->mem->mask;
+		page = c->mem->rd[pa >> MEM_PAGE_SHIFT];
 	} else {
-		cpu_decode(c->q, page + po, FETCH_MAX, c->code32, &d->i);
+		const struct tlb_entry *e;
+		if (unlikely(c->mem->write_gen != c->tlb_gen))
+			cpu_tlb_flush(c, true);
+		e = &c->tlb[c->tlb_user][(lin >> 12) & (TLB_SIZE - 1)];
+		page = e->tag == lin >> 12 ? e->host : NULL;
+		pa = (e->pa & ~0xfffu) | (lin & 0xfff);
 	}
-	len = d->i.len;
-	m->code_lines[pfn] |= (1ull << (po >> 6)) |
-			      (1ull << ((po + len - 1) >> 6));
-	d->gen = m->code_gen[pfn];
-	d->key = key;
-	return &d->i;
+	if (unlikely(!page))
+		return NULL;
+	b = c->bc[BC_INDEX(pa)];
+	if (likely(b && b->key == BC_KEY(pa, c->code32) &&
+		   b->gen == c->mem->code_gen[pa >> MEM_PAGE_SHIFT] &&
+		   (int64_t)(ip + b->span) <= c->fetch_fast))
+		return b;
+	return cpu_block_build(c, pa, page, ip);
 }
 
-/* The decoded instruction at CS:IP: from the cache when CS:IP is well
- * inside the CS limit on a RAM/ROM page (the linear->physical mapping is
- * checked through the TLB every time), else decoded into *tmp. */
-static inline __attribute__((always_inline)) const struct insn *
-cpu_fetch_decode(struct cpu *c, uint32_t ip,
-						  struct insn *tmp)
-{
-	if (likely((int64_t)ip <= c->fetch_fast)) {
-		uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip, pa;
-		const uint8_t *page;
-		if (likely(!c->paging)) {
-			pa = lin & c->mem->mask;
-			page = c->mem->rd[pa >> MEM_PAGE_SHIFT];
-		} else {
-			const struct tlb_entry *e;
-			if (unlikely(c->mem->write_gen != c->tlb_gen))
-				cpu_tlb_flush(c, true);
-			e = &c->tlb[c->tlb_user][(lin >> 12) & (TLB_SIZE - 1)];
-			page = e->tag == lin >> 12 ? e->host : NULL;
-			pa = (e->pa & ~0xfffu) | (lin & 0xfff);
-		}
-		if (likely(page != NULL)) {
-			uint64_t key = c->dc_tag | (uint64_t)pa << 1 | c->code32;
-			struct dc_entry *d =
-				&c->dc[(pa ^ (pa >> 14)) & (DC_SIZE - 1)];
-			if (likely(d->key == key &&
-				   d->gen == c->mem->code_gen[pa >>
-							      MEM_PAGE_SHIFT]))
-				return &d->i;
-			return cpu_dc_fill(c, d, key, pa, page, ip, tmp);
-		}
-	}
-	return cpu_decode_slow(c, ip, tmp);
-}
-
-static inline __attribute__((always_inline)) void cpu_exec(struct cpu *c)
+/* One instruction (single-stepping, TF, breakpoints, page crossings). */
+static void cpu_exec(struct cpu *c)
 {
 	struct insn tmp;
 	const struct insn *i;
+	const struct block *b;
 	uint32_t ip = (uint32_t)c->s.rip & c->ip_mask;
 	bool tf = c->s.rflags & FLAG_TF;
 
 	c->insn_ip = ip;
 	c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
 	c->exc_depth = 0;
-	i = cpu_fetch_decode(c, ip, &tmp);
+	b = cpu_block_at(c, ip);
+	i = b ? &b->i[0] : cpu_decode_slow(c, ip, &tmp);
 	c->s.rip = (ip + i->len) & c->ip_mask;
 	i->fn(c, i);
 	c->clock->cycles += i->cycles;
@@ -378,6 +344,43 @@ static inline __attribute__((always_inline)) void cpu_exec(struct cpu *c)
 	}
 }
 
+/* Run the block at CS:IP from its start: stops after its last instruction,
+ * a jump, a write to its page's code, or when the cycle limit is reached
+ * (an interrupt request or breakpoint hit sets it to 0). */
+static inline __attribute__((always_inline)) void cpu_exec_block(struct cpu *c)
+{
+	uint32_t ip = (uint32_t)c->s.rip & c->ip_mask;
+	const struct block *b;
+	const struct insn *i, *end;
+	const uint64_t *genp;
+	struct clock *clk = c->clock;
+	uint64_t left = c->icount_limit - c->icount;
+
+	if (unlikely(c->s.rflags & FLAG_TF) || !(b = cpu_block_at(c, ip))) {
+		cpu_exec(c);
+		return;
+	}
+	i = b->i;
+	end = b->i + (left < b->n ? left : b->n);
+	genp = &c->mem->code_gen[(b->key >> 1 & 0xffffffffu) >> MEM_PAGE_SHIFT];
+	/* Exception delivery leaves through the longjmp with exc_depth back
+	 * at 0, so once per block is enough. */
+	c->exc_depth = 0;
+	for (;;) {
+		uint32_t next = ip + i->len;
+		c->insn_ip = ip;
+		c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+		c->s.rip = next;
+		i->fn(c, i);
+		clk->cycles += i->cycles;
+		c->icount++;
+		if (++i == end || c->s.rip != next ||
+		    clk->cycles >= c->limit || *genp != b->gen)
+			return;
+		ip = next;
+	}
+}
+
 /* Interrupt shadow, NMI, INTR and HLT at an instruction boundary. Returns
  * false if the CPU stays halted. */
 static bool cpu_events(struct cpu *c)
@@ -387,7 +390,9 @@ static bool cpu_events(struct cpu *c)
 	if (unlikely(c->dbg_hit))
 		return true; /* the breakpoint trap comes first (below) */
 	if (ev->intr_shadow) {
+		/* One instruction in the shadow, then look again. */
 		ev->intr_shadow = false;
+		c->single = true;
 		return !ev->halted;
 	}
 	c->insn_ip = (uint32_t)c->s.rip;
@@ -417,7 +422,7 @@ static inline bool cpu_events_pending(const struct cpu *c)
 
 enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
 {
-	c->limit = cycle_limit;
+	c->limit = c->run_limit = cycle_limit;
 	c->stop_req = false;
 	c->stepping = false;
 	if (setjmp(c->jb)) {
@@ -445,15 +450,27 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t cycle_limit)
 				cpu_dbg_trap(c);
 				continue;
 			}
-			return c->stop_req ? CPU_EXIT_STOP : CPU_EXIT_BUDGET;
+			if (c->stop_req)
+				return CPU_EXIT_STOP;
+			if (c->clock->cycles < c->run_limit) {
+				/* A kick: look at the events again. */
+				c->limit = c->run_limit;
+				continue;
+			}
+			return CPU_EXIT_BUDGET;
 		}
-		cpu_exec(c);
+		if (unlikely(c->single)) {
+			c->single = false;
+			cpu_exec(c);
+		} else {
+			cpu_exec_block(c);
+		}
 	}
 }
 
 enum cpu_exit cpu_step(struct cpu *c)
 {
-	c->limit = UINT64_MAX;
+	c->limit = c->run_limit = UINT64_MAX;
 	c->stop_req = false;
 	c->stepping = true;
 	if (setjmp(c->jb)) {
@@ -484,6 +501,12 @@ void cpu_stop(struct cpu *c)
 void cpu_nmi(struct cpu *c)
 {
 	c->s.events.nmi_pending = true;
+	cpu_kick(c);
+}
+
+void cpu_kick(struct cpu *c)
+{
+	c->limit = 0;
 }
 
 bool cpu_halted(const struct cpu *c)

@@ -99,6 +99,9 @@ enum cpu_exit cpu_step(struct cpu *c);
 void cpu_stop(struct cpu *c);
 /* Raise NMI: taken at the next instruction boundary (wakes HLT). */
 void cpu_nmi(struct cpu *c);
+/* Something may now be pending at the next instruction boundary (INTR
+ * asserted): the run loop looks at the events after this instruction. */
+void cpu_kick(struct cpu *c);
 /* True after HLT until an interrupt wakes the CPU. */
 bool cpu_halted(const struct cpu *c);
 

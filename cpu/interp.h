@@ -174,17 +174,24 @@ struct tlb_entry {
 	uint8_t *host;
 };
 
-/* Decoded-instruction cache: direct-mapped by physical address. An entry
- * is valid while its page's mem->code_gen is unchanged (writes to the
- * page's code lines, remaps and DMA bump it) and the decode mode matches
- * (key = dc_tag | pa << 1 | code32; dc_tag holds a flush epoch).
- * Instructions crossing a page are never cached. */
-#define DC_SIZE 16384
-#define DC_VALID (1ull << 40)
-struct dc_entry {
+/* Decoded blocks (cpu/block.c): straight runs of instructions on one
+ * physical page. A block is valid while its page's mem->code_gen is
+ * unchanged (writes to the page's code lines, remaps and DMA bump it) and
+ * the decode mode matches (key = pa << 1 | code32, with BC_VALID so that
+ * no key is 0). Blocks live in an arena that is emptied when full; the
+ * table is direct-mapped by physical address. */
+#define BLOCK_MAX 32
+#define BC_HASH 16384
+#define BC_ARENA (8u << 20)
+#define BC_VALID (1ull << 40)
+#define BC_KEY(pa, code32) (BC_VALID | (uint64_t)(pa) << 1 | (code32))
+#define BC_INDEX(pa) (((pa) ^ ((pa) >> 14)) & (BC_HASH - 1))
+struct block {
 	uint64_t key;
 	uint64_t gen;
-	struct insn i;
+	uint32_t span; /* IP offset of the last instruction */
+	uint32_t n;
+	struct insn i[];
 };
 
 /* Lazy flags: the last flag-producing operation. */
@@ -214,6 +221,7 @@ struct cpu {
 	bool stop_req;
 	bool shutdown;
 	bool stepping;      /* cpu_step: REP runs to completion */
+	bool single;        /* run one instruction (interrupt shadow) */
 	jmp_buf jb;
 
 	/* System architecture (seg.c, intr.c, far.c, task.c, paging.c). */
@@ -249,14 +257,23 @@ struct cpu {
 	int64_t fetch_fast; /* IPs up to this fetch 16 bytes within CS */
 	uint64_t tlb_gen;   /* mem->write_gen the TLB was filled under */
 	struct tlb_entry tlb[4][TLB_SIZE];
-	struct dc_entry *dc; /* [DC_SIZE] decoded instructions */
-	uint64_t dc_tag;     /* DC_VALID | flush epoch << 41, in every key */
+	struct block **bc;  /* [BC_HASH] decoded blocks by physical address */
+	uint8_t *bc_arena;  /* [BC_ARENA] their storage */
+	size_t bc_used;
+	uint64_t run_limit; /* cpu_run's budget; limit drops to 0 on a kick */
 
 	/* Pentium and later (msr.c): TSC = virtual cycles + tsc_offset. */
 	uint64_t tsc_offset;
 };
 
-/* --- decode (decode.c) ------------------------------------------------- */
+/* --- decode (decode.c) and decoded blocks (block.c) -------------------- */
+int cpu_block_init(struct cpu *c);
+void cpu_block_free(struct cpu *c);
+void cpu_block_flush(struct cpu *c);
+struct block *cpu_block_build(struct cpu *c, uint32_t pa, const uint8_t *page,
+			      uint32_t ip);
+/* fast.c: a specialised handler for the common forms (same semantics). */
+void cpu_insn_specialize(struct insn *i);
 unsigned cpu_decode(const struct cpu_quirks *q, const uint8_t *b,
 		    unsigned avail, bool def32, struct insn *i);
 
@@ -755,8 +772,21 @@ static inline void flags_set_arith(struct cpu *c, uint32_t v, uint32_t mask)
 
 static inline bool flag_cf(const struct cpu *c)
 {
-	if (c->lf_op == LF_NONE || c->lf_op == LF_INC || c->lf_op == LF_DEC)
+	uint32_t a = c->lf_a, b = c->lf_b, r = c->lf_res;
+
+	/* The carry-out formulas of cpu_arith_flags, without the rest. */
+	switch (c->lf_op) {
+	case LF_ADD:
+		return ((a & b) | ((a | b) & ~r)) & size_sign(c->lf_size);
+	case LF_SUB:
+		return ((~a & b) | (~(a ^ b) & r)) & size_sign(c->lf_size);
+	case LF_LOGIC:
+		return false;
+	case LF_NONE:
+	case LF_INC:
+	case LF_DEC:
 		return c->s.rflags & FLAG_CF;
+	}
 	return cpu_arith_flags(c) & FLAG_CF;
 }
 

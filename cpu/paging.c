@@ -204,6 +204,10 @@ void cpu_lin_wr_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 	cpu_vwr(c, lin, sz, v, c->tlb_user != 0);
 	if (unlikely(c->dbg_dbp))
 		cpu_dbp_check(c, lin, sz, 1);
+	/* A device register remapped memory: the TLB is refilled before the
+	 * next instruction, so end the current block. */
+	if (unlikely(c->mem->write_gen != c->tlb_gen))
+		cpu_kick(c);
 }
 
 uint32_t cpu_sys_rd(struct cpu *c, uint32_t lin, unsigned sz)
