@@ -81,6 +81,8 @@ void cpu_block_flush(struct cpu *c)
 	if (c->bc)
 		memset(c->bc, 0, BC_HASH * sizeof(*c->bc));
 	c->bc_used = 0;
+	c->chain_from = NULL;
+	c->chain_epoch++;
 }
 
 /* Decode the block starting at ip (physical pa, host page `page`). NULL
@@ -93,6 +95,7 @@ struct block *cpu_block_build(struct cpu *c, uint32_t pa, const uint8_t *page,
 	uint32_t pfn = pa >> MEM_PAGE_SHIFT, po = pa & (MEM_PAGE_SIZE - 1);
 	uint32_t off = 0, last = 0;
 	unsigned n = 0;
+	bool term = false;
 	struct block *b;
 
 	if (c->bc_used + block_bytes(BLOCK_MAX) > BC_ARENA)
@@ -119,12 +122,17 @@ struct block *cpu_block_build(struct cpu *c, uint32_t pa, const uint8_t *page,
 		last = off;
 		off += i->len;
 		n++;
-		if (!block_continues(i->fn))
+		term = !block_continues(i->fn);
+		if (term)
 			break;
 		cpu_insn_specialize(i);
 	}
 	if (!n)
 		return NULL;
+	memset(b->link, 0, sizeof(b->link));
+	b->term = term;
+	b->end = off;
+	b->pfn = pfn;
 	b->key = BC_KEY(pa, c->code32);
 	b->gen = m->code_gen[pfn];
 	b->span = last;

@@ -283,12 +283,12 @@ static const struct insn *cpu_decode_slow(struct cpu *c, uint32_t ip,
 /* The block starting at CS:IP when CS:IP is well inside the CS limit on a
  * RAM/ROM page (the linear->physical mapping is checked through the TLB
  * every time), else NULL. */
-static inline __attribute__((always_inline)) const struct block *
+static inline __attribute__((always_inline)) struct block *
 cpu_block_at(struct cpu *c, uint32_t ip)
 {
 	uint32_t lin = (uint32_t)c->s.seg[SEG_CS].base + ip, pa;
 	const uint8_t *page;
-	const struct block *b;
+	struct block *b;
 
 	if (unlikely((int64_t)ip > c->fetch_fast))
 		return NULL;
@@ -344,40 +344,93 @@ static void cpu_exec(struct cpu *c)
 	}
 }
 
-/* Run the block at CS:IP from its start: stops after its last instruction,
- * a jump, a write to its page's code, or when the cycle limit is reached
- * (an interrupt request or breakpoint hit sets it to 0). */
-static inline __attribute__((always_inline)) void cpu_exec_block(struct cpu *c)
+/* Remember b as the successor of the block that ran before (see struct
+ * block_link). */
+static inline void cpu_block_link(struct cpu *c, struct block *b, uint32_t lin)
+{
+	struct block_link *l = &c->chain_from->link[c->chain_slot];
+
+	l->to = b;
+	l->epoch = c->chain_epoch;
+	l->wgen = c->mem->write_gen;
+	l->lin = lin;
+	c->chain_from = NULL;
+}
+
+/* The successor of b at CS:ip, if b linked to it and the link still
+ * holds (slot 0: fall-through). */
+static inline struct block *cpu_block_next(struct cpu *c, struct block *b,
+					   unsigned slot, uint32_t ip)
+{
+	const struct block_link *l = &b->link[slot];
+	struct block *n = l->to;
+
+	if (n && l->lin == (uint32_t)c->s.seg[SEG_CS].base + ip &&
+	    l->epoch == c->chain_epoch && l->wgen == c->mem->write_gen &&
+	    n->gen == c->mem->code_gen[n->pfn] &&
+	    (int64_t)(ip + n->span) <= c->fetch_fast)
+		return n;
+	return NULL;
+}
+
+/* Run blocks from CS:IP: each stops after its last instruction, a jump, a
+ * write to its page's code, or when the cycle limit is reached (an
+ * interrupt request or breakpoint hit sets it to 0). Control then passes
+ * straight to a linked successor unless the last instruction needs the
+ * run loop's checks, the limit is reached or the link no longer holds. */
+static __attribute__((noinline)) void cpu_exec_block(struct cpu *c)
 {
 	uint32_t ip = (uint32_t)c->s.rip & c->ip_mask;
-	const struct block *b;
-	const struct insn *i, *end;
-	const uint64_t *genp;
+	struct block *b;
 	struct clock *clk = c->clock;
-	uint64_t left = c->icount_limit - c->icount;
 
 	if (unlikely(c->s.rflags & FLAG_TF) || !(b = cpu_block_at(c, ip))) {
+		c->chain_from = NULL;
 		cpu_exec(c);
 		return;
 	}
-	i = b->i;
-	end = b->i + (left < b->n ? left : b->n);
-	genp = &c->mem->code_gen[(b->key >> 1 & 0xffffffffu) >> MEM_PAGE_SHIFT];
+	if (c->chain_from)
+		cpu_block_link(c, b, (uint32_t)c->s.seg[SEG_CS].base + ip);
 	/* Exception delivery leaves through the longjmp with exc_depth back
-	 * at 0, so once per block is enough. */
+	 * at 0, so once per block run is enough. */
 	c->exc_depth = 0;
 	for (;;) {
-		uint32_t next = ip + i->len;
-		c->insn_ip = ip;
-		c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
-		c->s.rip = next;
-		i->fn(c, i);
-		clk->cycles += i->cycles;
-		c->icount++;
-		if (++i == end || c->s.rip != next ||
-		    clk->cycles >= c->limit || *genp != b->gen)
+		const struct insn *i = b->i, *end;
+		const uint64_t *genp = &c->mem->code_gen[b->pfn];
+		uint64_t left = c->icount_limit - c->icount;
+		uint32_t start = ip;
+		struct block *next_b;
+		unsigned slot;
+
+		end = b->i + (left < b->n ? left : b->n);
+		for (;;) {
+			uint32_t next = ip + i->len;
+			c->insn_ip = ip;
+			c->insn_sp = (uint32_t)c->s.gpr[REG_SP];
+			c->s.rip = next;
+			i->fn(c, i);
+			clk->cycles += i->cycles;
+			c->icount++;
+			if (++i == end || c->s.rip != next ||
+			    clk->cycles >= c->limit || *genp != b->gen)
+				break;
+			ip = next;
+		}
+		if (b->term && i == b->i + b->n) {
+			c->chain_from = NULL;
 			return;
-		ip = next;
+		}
+		ip = (uint32_t)c->s.rip;
+		slot = ip != start + b->end;
+		next_b = NULL;
+		if (clk->cycles < c->limit && c->icount < c->icount_limit)
+			next_b = cpu_block_next(c, b, slot, ip);
+		if (!next_b) {
+			c->chain_from = b;
+			c->chain_slot = slot;
+			return;
+		}
+		b = next_b;
 	}
 }
 

@@ -44,8 +44,18 @@ static inline uint32_t cond_flags(const struct cpu *c)
 	case LF_LOGIC:
 		f = (res & size_mask(c->lf_size)) ? 0 : FLAG_ZF;
 		return f | ((res & lf_sign(c)) ? FLAG_SF : 0);
+	case LF_INC:
+	case LF_DEC:
+		sign = lf_sign(c);
+		res &= size_mask(c->lf_size);
+		f = res ? 0 : FLAG_ZF;
+		f |= (res & sign) ? FLAG_SF : 0;
+		f |= (uint32_t)c->s.rflags & FLAG_CF;
+		if (res == (c->lf_op == LF_INC ? sign : sign - 1))
+			f |= FLAG_OF;
+		return f;
 	default:
-		/* INC/DEC and settled flags: the generic path. */
+		/* Settled flags, shifts: the generic path. */
 		return cpu_arith_flags(c);
 	}
 }
@@ -134,15 +144,65 @@ static inline void set16(struct cpu *c, unsigned r, uint32_t v)
 			set16(c, i->rm, r);                                  \
 	}
 
-ALU_FORMS(add, LF_ADD, a + b, 1)
-ALU_FORMS(or, LF_LOGIC, a | b, 1)
-ALU_FORMS(adc, LF_ADD, a + b + flag_cf(c), 1)
-ALU_FORMS(sbb, LF_SUB, a - b - flag_cf(c), 1)
-ALU_FORMS(and, LF_LOGIC, a & b, 1)
-ALU_FORMS(sub, LF_SUB, a - b, 1)
-ALU_FORMS(xor, LF_LOGIC, a ^ b, 1)
-ALU_FORMS(cmp, LF_SUB, a - b, 0)
+/* The memory forms: r/m,reg (mr), reg,r/m (rm) and r/m,imm (mi). */
+#define ALU_MEM_FORMS(NAME, LF, EXPR, WB, SZ, RD, WR, MASK)                  \
+	static void fast_##NAME##SZ##_mr(struct cpu *c, const struct insn *i) \
+	{                                                                      \
+		uint32_t ea = insn_ea(c, i), a = RD(c, i->seg, ea);            \
+		uint32_t b = (uint32_t)c->s.gpr[i->reg] & MASK, r;             \
+		r = (EXPR) & MASK;                                             \
+		lf_set(c, LF, SZ / 8, r, a, b);                                \
+		if (WB)                                                        \
+			WR(c, i->seg, ea, r);                                  \
+	}                                                                      \
+	static void fast_##NAME##SZ##_rm(struct cpu *c, const struct insn *i) \
+	{                                                                      \
+		uint32_t a = (uint32_t)c->s.gpr[i->reg] & MASK, r;             \
+		uint32_t b = RD(c, i->seg, insn_ea(c, i));                     \
+		r = (EXPR) & MASK;                                             \
+		lf_set(c, LF, SZ / 8, r, a, b);                                \
+		if (WB)                                                        \
+			SET##SZ(c, i->reg, r);                                 \
+	}                                                                      \
+	static void fast_##NAME##SZ##_mi(struct cpu *c, const struct insn *i) \
+	{                                                                      \
+		uint32_t ea = insn_ea(c, i), a = RD(c, i->seg, ea);            \
+		uint32_t b = i->imm & MASK, r;                                 \
+		r = (EXPR) & MASK;                                             \
+		lf_set(c, LF, SZ / 8, r, a, b);                                \
+		if (WB)                                                        \
+			WR(c, i->seg, ea, r);                                  \
+	}
+
+#define SET32(c, n, v) ((c)->s.gpr[n] = (v))
+#define SET16(c, n, v) set16(c, n, v)
+#define ALU_ALL(NAME, LF, EXPR, WB)                                          \
+	ALU_FORMS(NAME, LF, EXPR, WB)                                        \
+	ALU_MEM_FORMS(NAME, LF, EXPR, WB, 32, rd32, wr32, 0xffffffffu)       \
+	ALU_MEM_FORMS(NAME, LF, EXPR, WB, 16, rd16, wr16, 0xffffu)
+
+ALU_ALL(add, LF_ADD, a + b, 1)
+ALU_ALL(or, LF_LOGIC, a | b, 1)
+ALU_ALL(adc, LF_ADD, a + b + flag_cf(c), 1)
+ALU_ALL(sbb, LF_SUB, a - b - flag_cf(c), 1)
+ALU_ALL(and, LF_LOGIC, a & b, 1)
+ALU_ALL(sub, LF_SUB, a - b, 1)
+ALU_ALL(xor, LF_LOGIC, a ^ b, 1)
+ALU_ALL(cmp, LF_SUB, a - b, 0)
+#undef ALU_ALL
+#undef ALU_MEM_FORMS
 #undef ALU_FORMS
+
+#define ALU_TABLE(FORM)                                                      \
+	{ fast_add##FORM, fast_or##FORM, fast_adc##FORM, fast_sbb##FORM,     \
+	  fast_and##FORM, fast_sub##FORM, fast_xor##FORM, fast_cmp##FORM }
+static const insn_fn alu32_mr[8] = ALU_TABLE(32_mr);
+static const insn_fn alu16_mr[8] = ALU_TABLE(16_mr);
+static const insn_fn alu32_rm[8] = ALU_TABLE(32_rm);
+static const insn_fn alu16_rm[8] = ALU_TABLE(16_rm);
+static const insn_fn alu32_mi[8] = ALU_TABLE(32_mi);
+static const insn_fn alu16_mi[8] = ALU_TABLE(16_mi);
+#undef ALU_TABLE
 
 /* Indexed by the ALU operation number (ADD OR ADC SBB AND SUB XOR CMP). */
 static const insn_fn alu32_rr[8] = {
@@ -302,13 +362,17 @@ void cpu_insn_specialize(struct insn *i)
 	}
 	if (!w && !h)
 		return;
-	if (f == op_alu_rm_r && rr) {
-		i->fn = (w ? alu32_rr : alu16_rr)[(i->op >> 3) & 7];
-	} else if (f == op_alu_r_rm && rr) {
-		swap_regs(i);
-		i->fn = (w ? alu32_rr : alu16_rr)[(i->op >> 3) & 7];
-	} else if (f == op_alu_rm_imm && rr) {
-		i->fn = (w ? alu32_ri : alu16_ri)[i->reg];
+	if (f == op_alu_rm_r) {
+		i->fn = (rr ? (w ? alu32_rr : alu16_rr)
+			    : (w ? alu32_mr : alu16_mr))[(i->op >> 3) & 7];
+	} else if (f == op_alu_r_rm) {
+		if (rr)
+			swap_regs(i);
+		i->fn = (rr ? (w ? alu32_rr : alu16_rr)
+			    : (w ? alu32_rm : alu16_rm))[(i->op >> 3) & 7];
+	} else if (f == op_alu_rm_imm) {
+		i->fn = (rr ? (w ? alu32_ri : alu16_ri)
+			    : (w ? alu32_mi : alu16_mi))[i->reg];
 	} else if (f == op_test_rm_r && rr) {
 		i->fn = w ? fast_test32_rr : fast_test16_rr;
 	} else if (f == op_inc_r) {

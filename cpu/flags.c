@@ -33,6 +33,8 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 		return f;
 	case LF_LOGIC:
 		return szp_flags(res, sz);
+	case LF_SHIFT:
+		return szp_flags(res, sz) | (b & (FLAG_CF | FLAG_OF));
 	case LF_INC:
 		f = szp_flags(res, sz) | ((a ^ 1 ^ res) & FLAG_AF);
 		f |= (uint32_t)c->s.rflags & FLAG_CF;

@@ -186,16 +186,32 @@ struct tlb_entry {
 #define BC_VALID (1ull << 40)
 #define BC_KEY(pa, code32) (BC_VALID | (uint64_t)(pa) << 1 | (code32))
 #define BC_INDEX(pa) (((pa) ^ ((pa) >> 14)) & (BC_HASH - 1))
+/* A block's successors as last seen, by the IP control went to: valid
+ * while nothing that maps IPs to blocks changed (chain_epoch: TLB
+ * flushes, CS and mode changes, block flushes; mem->write_gen: memory map
+ * changes) and the successor's page code is unchanged. Slot 0 is the
+ * fall-through IP, slot 1 the last other one. */
+struct block_link {
+	struct block *to;
+	uint64_t epoch, wgen;
+	uint32_t lin; /* CS.base + IP of the successor's first instruction */
+};
+
 struct block {
 	uint64_t key;
 	uint64_t gen;
 	uint32_t span; /* IP offset of the last instruction */
+	uint32_t end;  /* IP offset past it */
 	uint32_t n;
+	uint32_t pfn;
+	bool term;     /* the last instruction needs the run loop's checks */
+	struct block_link link[2];
 	struct insn i[];
 };
 
 /* Lazy flags: the last flag-producing operation. */
-enum lf_op { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+enum lf_op { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC,
+	     LF_SHIFT /* SF ZF PF from the result, CF|OF in lf_b, AF 0 */ };
 
 struct cpu {
 	struct cpu_state s; /* canonical; arith flags stale while lf_op set */
@@ -261,6 +277,9 @@ struct cpu {
 	uint8_t *bc_arena;  /* [BC_ARENA] their storage */
 	size_t bc_used;
 	uint64_t run_limit; /* cpu_run's budget; limit drops to 0 on a kick */
+	uint64_t chain_epoch;     /* see struct block_link */
+	struct block *chain_from; /* the block that ran last, if it may link */
+	unsigned chain_slot;
 
 	/* Pentium and later (msr.c): TSC = virtual cycles + tsc_offset. */
 	uint64_t tsc_offset;
@@ -782,6 +801,8 @@ static inline bool flag_cf(const struct cpu *c)
 		return ((~a & b) | (~(a ^ b) & r)) & size_sign(c->lf_size);
 	case LF_LOGIC:
 		return false;
+	case LF_SHIFT:
+		return b & FLAG_CF;
 	case LF_NONE:
 	case LF_INC:
 	case LF_DEC:

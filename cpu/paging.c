@@ -26,6 +26,7 @@ void cpu_tlb_flush(struct cpu *c, bool global)
 	if (global)
 		c->tlb_large = false;
 	c->tlb_gen = c->mem->write_gen;
+	c->chain_epoch++;
 }
 
 /* INVLPG. Our entries are 4 KiB even for a 4 MiB page, so with a large
@@ -41,6 +42,7 @@ void cpu_tlb_flush_page(struct cpu *c, uint32_t lin)
 		if (e->tag == lin >> 12)
 			e->tag = TLB_NONE;
 	}
+	c->chain_epoch++;
 }
 
 bool cpu_translate(struct cpu *c, uint32_t lin, unsigned acc, bool probe,

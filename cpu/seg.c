@@ -53,6 +53,7 @@ void cpu_cs_sync(struct cpu *c)
 	if (!cpu_pe(c) || lim > c->ip_mask)
 		lim = c->ip_mask;
 	c->fetch_fast = c->dbg_ibp ? -1 : (int64_t)lim - 16;
+	c->chain_epoch++; /* CS base, limit or code size may have changed */
 }
 
 void cpu_set_cpl(struct cpu *c, unsigned cpl)
@@ -60,6 +61,7 @@ void cpu_set_cpl(struct cpu *c, unsigned cpl)
 	c->cpl = (uint8_t)cpl;
 	c->tlb_user = cpl == 3 ? 2 : 0;
 	cpu_ac_sync(c);
+	c->chain_epoch++; /* links were made under the old TLB half */
 }
 
 /* After reset, set_state, CR0 or EFLAGS.VM changes: re-derive everything

@@ -113,9 +113,8 @@ void op_shift(struct cpu *c, const struct insn *i)
 
 	if (rotate)
 		flags_set_arith(c, cf | (of ? FLAG_OF : 0), FLAG_CF | FLAG_OF);
-	else
-		flags_set_arith(c, szp_flags(r, sz) | cf | (of ? FLAG_OF : 0),
-				FLAGS_ARITH);
+	else /* all six flags: recorded, not computed */
+		lf_set(c, LF_SHIFT, sz, r, a, cf | (of ? FLAG_OF : 0));
 	if (i->mod == 3)
 		reg_set(c, i->rm, sz, r);
 	else
