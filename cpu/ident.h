@@ -70,7 +70,7 @@ struct cpu_ident {
 };
 
 /* msr.c */
-uint64_t cpu_tsc_read(const struct cpu *c);
+uint64_t cpu_tsc_read(struct cpu *c);
 void cpu_tsc_write(struct cpu *c, uint64_t v);
 /* MSR storage back to the model's reset values (and the TSC to 0). */
 void cpu_msr_reset(struct cpu *c);

@@ -283,6 +283,7 @@ struct cpu {
 
 	/* Pentium and later (msr.c): TSC = virtual cycles + tsc_offset. */
 	uint64_t tsc_offset;
+	uint64_t tsc_skip_ns, tsc_skip_cycles; /* clock->ns_offset in cycles */
 };
 
 /* --- decode (decode.c) and decoded blocks (block.c) -------------------- */

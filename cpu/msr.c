@@ -12,15 +12,21 @@
  */
 #include "cpu/ident.h"
 
-static uint64_t virt_cycles(const struct cpu *c)
+static uint64_t virt_cycles(struct cpu *c)
 {
 	if (!c->clock)
 		return 0;
-	return c->clock->cycles +
-	       clock_ns_to_cycles(c->clock, c->clock->ns_offset);
+	/* Delay loops read the TSC constantly; the skipped time changes
+	 * only when the CPU halts. */
+	if (c->tsc_skip_ns != c->clock->ns_offset) {
+		c->tsc_skip_ns = c->clock->ns_offset;
+		c->tsc_skip_cycles = clock_ns_to_cycles(c->clock,
+							c->tsc_skip_ns);
+	}
+	return c->clock->cycles + c->tsc_skip_cycles;
 }
 
-uint64_t cpu_tsc_read(const struct cpu *c)
+uint64_t cpu_tsc_read(struct cpu *c)
 {
 	return virt_cycles(c) + c->tsc_offset;
 }
