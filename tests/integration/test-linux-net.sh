@@ -2,9 +2,10 @@
 # (or hv_vmbus and hv_netvsc for the VMBus NIC), gets a DHCP lease from
 # slirp, fetches a file from an HTTP server on the host's 127.0.0.1 (the
 # guest reaches it as 10.0.2.2), then serves one with busybox httpd that
-# the host fetches through a hostfwd port. Needs the Linux guest (make
-# linux-guest); opt-in like the boot test (LUCID_TEST_LINUX=1): it takes
-# minutes.
+# the host fetches through a hostfwd port. The session is recorded and
+# replayed without slirp: every checkpoint must match. Needs the Linux
+# guest (make linux-guest); opt-in like the boot test (LUCID_TEST_LINUX=1):
+# it takes minutes.
 
 test_linux_ne2k_pci_gets_a_lease_and_fetches_over_http() {
 	linux_net_fetch linux_net ne2k-pci ne2k-pci --nic ne2000
@@ -58,28 +59,13 @@ udhcpc -i eth0 -n -q -t 5 -s /tmp/dh && echo LUCID-DHCP-\$((1))OK
 ifconfig eth0 | grep 'inet '
 wget -q -O - http://10.0.2.2:$port/hello.txt
 mkdir -p /www && echo LUCID-GUEST-\$((2))SERVED >/www/index.html
-httpd -f -v -p 80 -h /www 2>/tmp/hlog &
-echo LUCID-HTTPD-\$((1))UP
-i=0; while [ \$i -lt 60 ] && ! grep -q url: /tmp/hlog; do sleep 1; i=\$((i + 1)); done; sleep 2
-echo LUCID-NET-\$((1))DONE
-exit
+httpd -p 80 -h /www && echo LUCID-HTTPD-\$((1))UP
 EOF
 	: >"$OUT/$name.out"
 	rm -f "$OUT/$name.fwd"
-	# The host's side of the port forward, once the guest's httpd runs.
-	{
-		n=0
-		while ! grep -q LUCID-HTTPD-1UP "$OUT/$name.out" && [ $n -lt 1300 ]; do
-			sleep 1
-			n=$((n + 1))
-		done
-		grep -q LUCID-HTTPD-1UP "$OUT/$name.out" &&
-		timeout 300 python3 -c 'import sys,urllib.request
-u = "http://127.0.0.1:%s/index.html" % sys.argv[1]
-print(urllib.request.urlopen(u, timeout=290).read().decode())' "$fwd" \
-			>"$OUT/$name.fwd" 2>&1
-	} &
-	fetcher=$!
+	# The shell reads COM1 as the host types: the setup; then, once the
+	# guest's httpd runs and the host has fetched from it through the
+	# forwarded port, the last line.
 	{
 		n=0
 		while ! grep -q "LUCID-MODULE-[A-Z]* $last" "$OUT/$name.out" && [ $n -lt 1200 ]; do
@@ -88,21 +74,36 @@ print(urllib.request.urlopen(u, timeout=290).read().decode())' "$fwd" \
 		done
 		sleep 2
 		cat "$OUT/$name.in"
+		while ! grep -q LUCID-HTTPD-1UP "$OUT/$name.out" && [ $n -lt 1200 ]; do
+			sleep 1
+			n=$((n + 1))
+		done
+		grep -q LUCID-HTTPD-1UP "$OUT/$name.out" &&
+		timeout 300 python3 -c 'import sys,urllib.request
+u = "http://127.0.0.1:%s/index.html" % sys.argv[1]
+print(urllib.request.urlopen(u, timeout=290).read().decode())' "$fwd" \
+			>"$OUT/$name.fwd" 2>&1
+		printf 'echo LUCID-NET-$((1))DONE\nexit\n'
 	} | timeout -k 5 1210 env -u DISPLAY -u WAYLAND_DISPLAY "$LUCID" run \
 		--cpu pentium2 --mem 256M \
 		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
 		--append "console=ttyS0 panic=-1 lucid.modules=$modules lucid.shell=1" \
 		"$@" --net "user,hostfwd=tcp:127.0.0.1:$fwd-:80" \
 		--serial stdio --until-serial LUCID-NET-1DONE \
-		--timeout 1200s >"$OUT/$name.out" 2>"$OUT/$name.err"
+		--timeout 1200s --record "$OUT/$name.lrt" \
+		>"$OUT/$name.out" 2>"$OUT/$name.err"
 	rc=$?
 	kill "$server" 2>/dev/null
 	wait "$server" 2>/dev/null
-	grep -q LUCID-HTTPD-1UP "$OUT/$name.out" || kill "$fetcher" 2>/dev/null
-	wait "$fetcher" 2>/dev/null
 	touch "$OUT/$name.fwd"
 	expect_rc 0 && expect_in out "LUCID-MODULE-OK $last" &&
 	expect_in out "LUCID-DHCP-1OK" && expect_in out "10.0.2.15" &&
 	expect_in out "LUCID-HTTP-PAYLOAD-$$" &&
-	expect_in fwd "LUCID-GUEST-2SERVED"
+	expect_in fwd "LUCID-GUEST-2SERVED" || return 1
+	name=${name}_replay
+	timeout -k 5 1210 "$LUCID" replay "$OUT/${name%_replay}.lrt" \
+		--serial none >"$OUT/$name.out" 2>"$OUT/$name.err"
+	rc=$?
+	expect_rc 0 && expect_in err "final hash OK" &&
+		rm -f "$OUT/${name%_replay}.lrt"
 }
