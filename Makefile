@@ -15,7 +15,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Debian packages `make deps` installs (the header or tool each provides).
 DEB_PKGS := libsdl2-dev libslirp-dev zlib1g-dev libelf-dev libcriterion-dev \
 	    libjansson-dev pkg-config nasm seabios mtools dosfstools xorriso \
-	    clang xvfb gdb
+	    clang xvfb gdb binutils
 BENCH_DEB_PKGS := qemu-system-x86 bochs bochsbios bochs-sdl vgabios
 # Host tools for the Linux test guest (`make linux-guest`; the guest itself
 # comes from Debian's i386 packages, fetched by tests/guests/linux/build.sh).
@@ -53,12 +53,22 @@ $(eval $(call rom_rule,accel_calib_rom,core/accel_calib.asm))
 
 # Test guests of our own (tests/guests/*.asm): flat 64 KiB+ BIOS images that
 # integration tests boot with --bios and check through the debug console.
-GUEST_SRC := $(wildcard tests/guests/*.asm)
+# gdb_elf.asm is an ELF kernel with symbols (--kernel), linked by ld.
+GUEST_ELF_SRC := tests/guests/gdb_elf.asm
+GUEST_SRC := $(filter-out $(GUEST_ELF_SRC),$(wildcard tests/guests/*.asm))
 GUEST_BINS := $(patsubst tests/guests/%.asm,build/guests/%.bin,$(GUEST_SRC))
+GUEST_ELFS := $(patsubst tests/guests/%.asm,build/guests/%.elf,$(GUEST_ELF_SRC))
 build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	@mkdir -p $(dir $@)
 	nasm -f bin -I tests/guests/ -o $@ $<
-guests: $(GUEST_BINS)
+# -N: one segment from 1 MiB holding the multiboot header, no ELF headers
+# mapped below it.
+build/guests/%.elf: tests/guests/%.asm
+	@mkdir -p $(dir $@)
+	nasm -f elf32 -o $(@:.elf=.o) $<
+	ld -m elf_i386 -N -Ttext=0x100000 -e _start --no-warn-rwx-segments \
+		-o $@ $(@:.elf=.o)
+guests: $(GUEST_BINS) $(GUEST_ELFS)
 $(eval $(call rom_rule,bench_cpu_rom,tests/bench/cpu-workload.asm))
 $(eval $(call rom_rule,bench_pm_rom,tests/bench/pm-workload.asm))
 $(eval $(call rom_rule,bench_fpu_rom,tests/bench/fpu-workload.asm))

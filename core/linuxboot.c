@@ -103,6 +103,7 @@ void boot_image_free(struct boot_image *img)
 	for (size_t i = 0; i < img->syms.n; i++)
 		free(img->syms.v[i].name);
 	free(img->syms.v);
+	free(img->elf_path);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -441,6 +442,11 @@ int boot_setup(struct machine *m, char *err, size_t errlen)
 	f.initrd = initrd;
 	m->boot = xcalloc(1, sizeof(*m->boot));
 	int rc = boot_load(m->boot, &f, &mi, err, errlen);
+	/* Resolved now, before anything could change the working directory
+	 * under a relative --kernel (a replay's is the trace's). NULL if it
+	 * cannot be resolved: the gdb stub then offers no exec-file. */
+	if (!rc && f.kernel_len >= 4 && !memcmp(kernel, "\177ELF", 4))
+		m->boot->elf_path = realpath(c->kernel, NULL);
 	free(kernel);
 	free(initrd);
 	if (rc) {

@@ -78,6 +78,10 @@ struct boot_image {
 	/* Entry: flat 32-bit protected mode, paging off, IF=0. */
 	uint32_t eip, eax, ebx, esi;
 	struct elf_syms syms; /* ELF kernels only */
+	/* The kernel file's absolute path when it is an ELF file, resolved
+	 * by boot_setup at machine creation (gdb reads its symbols from it:
+	 * qXfer:exec-file), else NULL. */
+	char *elf_path;
 	/* Results the tests and `lucid run` report. */
 	struct e820_entry e820[BOOT_MAX_E820];
 	unsigned ne820;

@@ -26,6 +26,7 @@
 
 #include "accel/backend.h"
 #include "core/cli.h"
+#include "core/linuxboot.h"
 #include "core/machine.h"
 #include "core/util.h"
 #include "traces/gdb_target.h"
@@ -463,36 +464,56 @@ static void gdb_cmd_regs(struct gdb *g, const char *p, char op)
 	gdb_send_str(g, "OK");
 }
 
+/* The ELF file the machine booted (--kernel), for gdb's symbols: NULL if
+ * there is none. */
+static const char *gdb_exec_file(struct gdb *g)
+{
+	return g->m->boot ? g->m->boot->elf_path : NULL;
+}
+
+/* qXfer:OBJECT:read:ANNEX:OFF,LEN with args pointing at ANNEX. */
+static void gdb_xfer(struct gdb *g, const char *args, const char *data)
+{
+	const char *colon = strchr(args, ':');
+	uint64_t off, len;
+	const char *rest;
+
+	if (!colon || !parse_addr_len(colon + 1, &off, &len, &rest) ||
+	    *rest) {
+		gdb_send_str(g, "E01");
+		return;
+	}
+	char *buf = xcalloc(1, RSP_XFER_MAX + 1);
+	gdb_send(g, buf, rsp_xfer_reply(buf, data, strlen(data), off, len));
+	free(buf);
+}
+
 static void gdb_cmd_query(struct gdb *g, const char *p)
 {
-	static const char xfer[] = "qXfer:features:read:target.xml:";
+	static const char features[] = "qXfer:features:read:";
+	static const char exec_file[] = "qXfer:exec-file:read:";
 
 	if (!strncmp(p, "qSupported", 10)) {
-		char buf[160];
+		char buf[192];
 		snprintf(buf, sizeof(buf),
-			 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+%s",
+			 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+%s%s",
 			 RSP_MAX_PACKET,
-			 g->m->replay ? ";ReverseStep+;ReverseContinue+" : "");
+			 g->m->replay ? ";ReverseStep+;ReverseContinue+" : "",
+			 gdb_exec_file(g) ? ";qXfer:exec-file:read+" : "");
 		gdb_send_str(g, buf);
-	} else if (!strncmp(p, xfer, sizeof(xfer) - 1)) {
-		uint64_t off, len;
-		const char *rest;
-		size_t total = strlen(gdb_target_xml);
-		if (!parse_addr_len(p + sizeof(xfer) - 1, &off, &len, &rest)) {
-			gdb_send_str(g, "E01");
-			return;
-		}
-		if (off > total)
-			off = total;
-		if (len > total - off)
-			len = total - off;
-		if (len > RSP_MAX_PACKET / 2)
-			len = RSP_MAX_PACKET / 2;
-		char *buf = xcalloc(1, len + 2);
-		buf[0] = off + len < total ? 'm' : 'l';
-		memcpy(buf + 1, gdb_target_xml + off, len);
-		gdb_send(g, buf, len + 1);
-		free(buf);
+	} else if (!strncmp(p, features, sizeof(features) - 1)) {
+		const char *annex = p + sizeof(features) - 1;
+		if (strncmp(annex, "target.xml:", 11))
+			gdb_send_str(g, "E00");
+		else
+			gdb_xfer(g, annex, gdb_target_xml);
+	} else if (!strncmp(p, exec_file, sizeof(exec_file) - 1)) {
+		/* The annex is a pid (one process here): any will do. */
+		if (!gdb_exec_file(g))
+			gdb_send_str(g, "E00");
+		else
+			gdb_xfer(g, p + sizeof(exec_file) - 1,
+				 gdb_exec_file(g));
 	} else if (!strcmp(p, "qAttached")) {
 		gdb_send_str(g, "1");
 	} else if (!strcmp(p, "qC")) {

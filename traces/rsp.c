@@ -128,6 +128,20 @@ size_t rsp_frame(char *out, size_t cap, const void *payload, size_t len)
 	return o;
 }
 
+size_t rsp_xfer_reply(char *out, const void *data, size_t total, uint64_t off,
+		      uint64_t len)
+{
+	if (off > total)
+		off = total;
+	if (len > total - off)
+		len = total - off;
+	if (len > RSP_XFER_MAX)
+		len = RSP_XFER_MAX;
+	out[0] = off + len < total ? 'm' : 'l';
+	memcpy(out + 1, (const char *)data + off, (size_t)len);
+	return (size_t)len + 1;
+}
+
 void rsp_hex_encode(char *out, const void *data, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -40,6 +40,14 @@ uint8_t rsp_checksum(const void *data, size_t len);
 /* "$escaped#cc" into out; the framed length, or 0 if it does not fit. */
 size_t rsp_frame(char *out, size_t cap, const void *payload, size_t len);
 
+/* The reply to a qXfer read of off,len in an object of total bytes: 'm'
+ * and the slice when more follows it, else 'l' and what is left (offsets
+ * past the end give "l"). The slice is capped at RSP_XFER_MAX bytes; out
+ * holds RSP_XFER_MAX + 1. Returns the reply's length. */
+#define RSP_XFER_MAX (RSP_MAX_PACKET / 2)
+size_t rsp_xfer_reply(char *out, const void *data, size_t total, uint64_t off,
+		      uint64_t len);
+
 /* Hex: encode n bytes (2n digits, no NUL); decode 2n digits into n bytes
  * (-1 on a non-hex digit). rsp_hex_u64 parses up to 16 digits, stopping
  * at the first non-hex one; *end gets it. -1 if there were none. */

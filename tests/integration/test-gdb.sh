@@ -285,3 +285,69 @@ x/wx 0x600" replay "$trace"
 		fail "counter: $(gdb_words)" || return 1
 	expect_in gdb "0x000f8000 in main_loop ()"
 }
+
+# An ELF kernel (--kernel, tests/guests/gdb_elf.asm): the stub offers
+# its path as gdb's exec-file (qXfer:exec-file:read), so gdb loads the
+# symbols without `file` and `break tick` works by name. The kernel is
+# given by a relative path; gdb gets it absolute.
+ELF_BIN=build/guests/gdb_elf.elf
+
+need_elf() {
+	need_gdb || return $?
+	[ -f "$ELF_BIN" ] || skip "$ELF_BIN not built (make guests)"
+}
+
+# elf_check NAME: gdb stopped in tick, by name, at tick's address, and
+# read the counter through the ticks symbol.
+elf_check() {
+	tick=$(nm "$ELF_BIN" | sed -n 's/^\([0-9a-f]*\) T tick$/\1/p')
+	[ -n "$tick" ] || fail "no tick in nm $ELF_BIN" || return 1
+	tick=$(printf '0x%x' "0x$tick")
+	expect_in gdb "Reading symbols from $(realpath "$ELF_BIN")" &&
+	expect_in gdb "Breakpoint 1, $(printf '0x%08x' "$tick") in tick ()" &&
+	expect_in gdb "tick in section .text" &&
+	expect_in gdb "=> $tick <tick>:" || return 1
+	[ "$(gdb_eips)" = "$tick " ] || fail "EIPs: $(gdb_eips), tick $tick" ||
+		return 1
+	ticks=$(nm "$ELF_BIN" | sed -n 's/^\([0-9a-f]*\) B ticks$/\1/p')
+	grep -q "^$(printf '0x%x' "0x$ticks"):.*0x00000002$" "$OUT/$name.gdb" ||
+		fail "ticks is not 2 at the 3rd tick"
+}
+
+ELF_SCRIPT='break tick
+continue
+continue
+continue
+info registers eip
+info symbol $pc
+x/i $pc
+x/wx &ticks
+delete
+continue'
+
+test_gdb_reads_symbols_of_an_elf_kernel() {
+	need_elf || return $?
+	gdb_session gdb_elf "$ELF_SCRIPT" run --cpu 386 --kernel "$ELF_BIN" \
+		--debugcon stdio --speed max --timeout 30s
+	expect_rc 0 && expect_in out "TTTGDB-ELF-OK" && elf_check || return 1
+	# The same in a replay: the kernel's path comes from the trace.
+	lucid_run gdb_elf_rec 20 run --cpu 386 --kernel "$ELF_BIN" \
+		--speed max --timeout 15s --record "$OUT/gdb_elf.lrt"
+	expect_rc 0 || return 1
+	gdb_session gdb_elf_replay "$ELF_SCRIPT" replay "$OUT/gdb_elf.lrt"
+	expect_rc 0 && expect_in err "final hash OK" && elf_check
+}
+
+test_gdb_offers_no_exec_file_for_a_flat_kernel() {
+	need_gdb || return $?
+	[ -f build/guests/mboot.bin ] ||
+		skip "build/guests/mboot.bin missing (make guests)" || return $?
+	# mboot.bin is a flat multiboot image: nothing for gdb to read.
+	gdb_session gdb_flat 'info symbol $pc
+info registers eip
+continue' run --cpu 386 --kernel build/guests/mboot.bin --speed max \
+		--timeout 30s
+	expect_rc 0 && expect_in gdb "No symbol matches" || return 1
+	! grep -q "Reading symbols" "$OUT/$name.gdb" ||
+		fail "gdb read symbols of a flat kernel"
+}

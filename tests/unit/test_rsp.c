@@ -127,3 +127,43 @@ Test(rsp, hex_helpers)
 	cr_assert_eq(*end, ',');
 	cr_assert_eq(rsp_hex_u64(",4", &end, &v), -1);
 }
+
+/* qXfer reads (target.xml, the exec-file's path): 'm' while more follows,
+ * 'l' with the rest, "l" past the end, at most RSP_XFER_MAX per reply. */
+Test(rsp, xfer_replies_slice_the_object)
+{
+	static const char path[] = "/work/build/guests/gdb_elf.elf";
+	size_t total = strlen(path);
+	char *out = malloc(RSP_XFER_MAX + 1);
+	size_t n;
+
+	n = rsp_xfer_reply(out, path, total, 0, 0xfff);
+	cr_assert_eq(n, total + 1);
+	cr_assert_eq(out[0], 'l');
+	cr_assert(!memcmp(out + 1, path, total));
+	n = rsp_xfer_reply(out, path, total, 0, 5);
+	cr_assert_eq(n, 6);
+	cr_assert(!memcmp(out, "m/work", 6));
+	n = rsp_xfer_reply(out, path, total, 5, 100);
+	cr_assert_eq(n, total - 5 + 1);
+	cr_assert_eq(out[0], 'l');
+	cr_assert(!memcmp(out + 1, path + 5, total - 5));
+	n = rsp_xfer_reply(out, path, total, total, 10);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(out[0], 'l');
+	n = rsp_xfer_reply(out, path, total, UINT64_MAX, UINT64_MAX);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(out[0], 'l');
+
+	size_t big = RSP_XFER_MAX + 10;
+	char *obj = malloc(big);
+	memset(obj, 'x', big);
+	n = rsp_xfer_reply(out, obj, big, 0, UINT64_MAX);
+	cr_assert_eq(n, RSP_XFER_MAX + 1);
+	cr_assert_eq(out[0], 'm');
+	n = rsp_xfer_reply(out, obj, big, RSP_XFER_MAX, UINT64_MAX);
+	cr_assert_eq(n, 11);
+	cr_assert_eq(out[0], 'l');
+	free(obj);
+	free(out);
+}
