@@ -16,6 +16,7 @@
 
 #include "accel/backend.h"
 #include "core/machine.h"
+#include "devices/piix.h"
 #include "core/util.h"
 #include "cpu/cpu.h"
 #include "mmu/mem.h"
@@ -469,6 +470,9 @@ void boot_apply(struct machine *m)
 	for (unsigned i = 0; i < img->nblob; i++)
 		mem_load(m->mem, img->blob[i].addr, img->blob[i].data,
 			 img->blob[i].len);
+	/* No firmware ran: do the part of its PCI setup a kernel relies on. */
+	if (m->piix_ide)
+		piix_ide_firmware_setup(m->piix_ide);
 	m->backend->get_state(m->backend_priv, &s);
 	boot_entry_state(img, &s);
 	m->backend->set_state(m->backend_priv, &s);

@@ -108,6 +108,7 @@ struct piix3 *piix3_create(struct machine *m, struct pci_bus *bus)
 /* --- IDE ----------------------------------------------------------------- */
 
 #define PIIX_IDE_BM_PORTS 16
+#define PIIX_IDETIM 0x40 /* 40h-41h primary, 42h-43h secondary; 44h SIDETIM */
 
 static const struct state_field piix_ide_fields[] = {
 	STATE_FIELD(struct piix_ide, bm),
@@ -206,6 +207,8 @@ struct piix_ide *piix_ide_create(struct machine *m, struct pci_bus *bus)
 			     &piix_bm_ops, ide, "piix3-ide-bm");
 	c[PCI_STATUS] = PCI_STATUS_FAST_BACK;
 	c[PCI_STATUS + 1] = PCI_STATUS_DEVSEL_MEDIUM >> 8;
+	/* IDETIM (primary, secondary) and SIDETIM: read/write, 0 at reset. */
+	memset(&ide->pci.wmask[PIIX_IDETIM], 0xff, 5);
 	if (pci_add_dev(bus, &ide->pci, 1, 1)) {
 		free(ide);
 		return NULL;
@@ -214,6 +217,12 @@ struct piix_ide *piix_ide_create(struct machine *m, struct pci_bus *bus)
 	machine_add_device(m, "piix3-ide", ide, piix_ide_reset,
 			   piix_ide_destroy);
 	return ide;
+}
+
+void piix_ide_firmware_setup(struct piix_ide *ide)
+{
+	ide->pci.config[PIIX_IDETIM + 1] |= 0x80;
+	ide->pci.config[PIIX_IDETIM + 3] |= 0x80;
 }
 
 void piix_ide_set_hook(struct piix_ide *ide,

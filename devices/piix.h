@@ -48,6 +48,9 @@ struct piix_ide {
  * and 0x170/0x376 on IRQ 14/15, which the IDE device maps itself); only
  * BAR4, the 16 bus-master ports, is relocatable. */
 struct piix_ide *piix_ide_create(struct machine *m, struct pci_bus *bus);
+/* What firmware's PCI setup does (for direct kernel boot): enable the
+ * decode of both channels in IDETIM. */
+void piix_ide_firmware_setup(struct piix_ide *ide);
 void piix_ide_set_hook(struct piix_ide *ide,
 		       void (*bm_command)(void *opaque, unsigned channel,
 					  uint8_t old_cmd),

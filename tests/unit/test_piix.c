@@ -80,3 +80,33 @@ Test(piix, bus_master_registers_decode_at_bar4)
 		     PIIX_BM_STS_ERROR | PIIX_BM_STS_ACTIVE | 0x20);
 	testbed_free(m);
 }
+
+/* IDETIM (40h primary, 42h secondary) and SIDETIM (44h) are read/write and
+ * 0 at reset: firmware sets the decode-enable bit 15 of each IDETIM, and
+ * Linux's ata_piix skips a channel whose bit is clear. */
+Test(piix, ide_timing_registers_are_writable_and_reset_to_zero)
+{
+	struct piix_ide *ide;
+	struct machine *m = setup(&ide);
+	cr_assert_eq(cfg_in(m, 0x40, 4), 0);
+	cr_assert_eq(cfg_in(m, 0x44, 1), 0);
+	cfg_out(m, 0x40, 0x80008000u, 4);
+	cfg_out(m, 0x44, 0x33, 1);
+	cr_assert_eq(cfg_in(m, 0x40, 4), 0x80008000u);
+	cr_assert_eq(cfg_in(m, 0x44, 1), 0x33);
+	testbed_reset(m);
+	cr_assert_eq(cfg_in(m, 0x40, 4), 0);
+	testbed_free(m);
+}
+
+/* Direct kernel boot has no firmware: the board enables both channels as
+ * SeaBIOS's PCI setup does. */
+Test(piix, firmware_setup_enables_both_ide_channels)
+{
+	struct piix_ide *ide;
+	struct machine *m = setup(&ide);
+	piix_ide_firmware_setup(ide);
+	cr_assert_eq(cfg_in(m, 0x40, 2) & 0x8000, 0x8000);
+	cr_assert_eq(cfg_in(m, 0x42, 2) & 0x8000, 0x8000);
+	testbed_free(m);
+}
