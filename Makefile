@@ -118,6 +118,8 @@ run: deps lucid
 
 test: deps
 	$(MAKE) --no-print-directory -j$(shell nproc) san
+	@$(MAKE) --no-print-directory linux-guest || \
+	  echo "lucid: no Linux test guest (see above): its tests will skip"
 	$(MAKE) --no-print-directory unit integration conformance-ci fuzz-short
 
 unit: $(SAN_O)/unit-tests

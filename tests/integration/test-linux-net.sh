@@ -87,7 +87,7 @@ print(urllib.request.urlopen(u, timeout=290).read().decode())' "$fwd" \
 	} | timeout -k 5 1210 env -u DISPLAY -u WAYLAND_DISPLAY "$LUCID" run \
 		--cpu pentium2 --mem 256M \
 		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
-		--append "console=ttyS0 panic=-1 lucid.modules=$modules lucid.shell=1" \
+		--append "$LINUX_APPEND lucid.modules=$modules lucid.shell=1" \
 		"$@" --net "user,hostfwd=tcp:127.0.0.1:$fwd-:80" \
 		--serial stdio --until-serial LUCID-NET-1DONE \
 		--timeout 1200s --record "$OUT/$name.lrt" \

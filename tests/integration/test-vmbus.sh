@@ -69,7 +69,7 @@ test_linux_finds_hyperv_vmbus_and_the_scsi_disk() {
 	timeout -k 5 1500 env -u DISPLAY -u WAYLAND_DISPLAY "$LUCID" run \
 		--cpu pentium2 --mem 256M \
 		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
-		--append "console=ttyS0 panic=-1 lucid.modules=hv_vmbus,hv_storvsc lucid.shell=1" \
+		--append "$LINUX_APPEND lucid.modules=hv_vmbus,hv_storvsc lucid.shell=1" \
 		--enlighten hyperv --vmbus-disk "$img" \
 		--serial stdio --until-serial LUCID-LINUX-POWEROFF \
 		--timeout 1400s --speed max --display none \

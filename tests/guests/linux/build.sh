@@ -15,7 +15,7 @@ WORK=$OUT/work
 DEBS=$WORK/debs
 ROOT=$WORK/initramfs
 # Modules later issues load (VMBus storage/network, IDE, NE2000 PCI).
-MODULES="hv_vmbus hv_storvsc hv_netvsc ata_piix ne2k-pci"
+MODULES="hv_vmbus hv_storvsc hv_netvsc ata_piix sd_mod ne2k-pci"
 
 die() {
 	echo "linux-guest: $*" >&2
