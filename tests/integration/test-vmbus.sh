@@ -61,15 +61,18 @@ test_linux_finds_hyperv_vmbus_and_the_scsi_disk() {
 		return
 	fi
 	img="$OUT/vmbus-disk.img"
-	head -c 33554432 /dev/zero >"$img"
+	# 32 MiB of numbered lines behind a marker: the guest's checksum of
+	# the whole disk must equal the image's.
+	seq -f "lucid-vmbus-line-%09g" 1 1400000 | head -c 33554432 >"$img"
 	printf 'LUCID-VMBUS-DISK' | dd of="$img" conv=notrunc 2>/dev/null
-	printf 'sleep 3; cat /proc/partitions; dd if=/dev/sda bs=16 count=1 2>/dev/null; echo; exit\n' \
+	want=$(md5sum <"$img" | cut -d' ' -f1)
+	printf 'sleep 3; cat /proc/partitions; dd if=/dev/sda bs=16 count=1 2>/dev/null; echo; md5sum /dev/sda; exit\n' \
 		>"$OUT/vmbus-shell.in"
 	name=linux_vmbus
 	timeout -k 5 1500 env -u DISPLAY -u WAYLAND_DISPLAY "$LUCID" run \
 		--cpu pentium2 --mem 256M \
 		--kernel build/linux/bzImage --initrd build/linux/initrd.gz \
-		--append "$LINUX_APPEND lucid.modules=hv_vmbus,hv_storvsc lucid.shell=1" \
+		--append "$LINUX_APPEND lucid.modules=hv_vmbus,hv_storvsc,sd_mod lucid.shell=1" \
 		--enlighten hyperv --vmbus-disk "$img" \
 		--serial stdio --until-serial LUCID-LINUX-POWEROFF \
 		--timeout 1400s --speed max --display none \
@@ -81,7 +84,8 @@ test_linux_finds_hyperv_vmbus_and_the_scsi_disk() {
 	expect_in out "scsi host0: storvsc_host_t" &&
 	expect_in out "[sda] 65536 512-byte logical blocks" &&
 	expect_in out "[sda] Attached SCSI disk" &&
-	expect_in out "LUCID-VMBUS-DISK"
+	expect_in out "LUCID-VMBUS-DISK" &&
+	expect_in out "$want  /dev/sda"
 }
 
 test_trace_info_names_the_enlightenments() {
