@@ -62,24 +62,9 @@ static inline uint32_t cond_flags(const struct cpu *c)
 
 static inline bool cond_fast(const struct cpu *c, unsigned cc)
 {
-	uint32_t f;
-	bool r;
-
 	if (((cc >> 1) & 7) == 5) /* P/NP */
 		return cpu_cond(c, cc);
-	f = cond_flags(c);
-	switch ((cc >> 1) & 7) {
-	case 0: r = f & FLAG_OF; break;
-	case 1: r = f & FLAG_CF; break;
-	case 2: r = f & FLAG_ZF; break;
-	case 3: r = f & (FLAG_CF | FLAG_ZF); break;
-	case 4: r = f & FLAG_SF; break;
-	case 6: r = !(f & FLAG_SF) != !(f & FLAG_OF); break;
-	default:
-		r = (f & FLAG_ZF) || (!(f & FLAG_SF) != !(f & FLAG_OF));
-		break;
-	}
-	return (cc & 1) ? !r : r;
+	return flags_cond(cond_flags(c), cc);
 }
 
 /* Jcc rel: the generic jump_rel (control.c) with the cheaper condition. */

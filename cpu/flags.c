@@ -54,22 +54,7 @@ uint32_t cpu_arith_flags(const struct cpu *c)
 
 bool cpu_cond(const struct cpu *c, unsigned cc)
 {
-	uint32_t f = cpu_arith_flags(c);
-	bool r;
-
-	switch ((cc >> 1) & 7) {
-	case 0: r = f & FLAG_OF; break;
-	case 1: r = f & FLAG_CF; break;
-	case 2: r = f & FLAG_ZF; break;
-	case 3: r = f & (FLAG_CF | FLAG_ZF); break;
-	case 4: r = f & FLAG_SF; break;
-	case 5: r = f & FLAG_PF; break;
-	case 6: r = !(f & FLAG_SF) != !(f & FLAG_OF); break;
-	default:
-		r = (f & FLAG_ZF) || (!(f & FLAG_SF) != !(f & FLAG_OF));
-		break;
-	}
-	return (cc & 1) ? !r : r;
+	return flags_cond(cpu_arith_flags(c), cc);
 }
 
 /* The architectural FLAGS value, with the model's fixed bits applied. */

@@ -783,6 +783,26 @@ static inline void lf_flush(struct cpu *c)
 	}
 }
 
+/* Condition code cc (Jcc/SETcc/CMOVcc low nibble) of the flags f. */
+static inline bool flags_cond(uint32_t f, unsigned cc)
+{
+	bool r;
+
+	switch ((cc >> 1) & 7) {
+	case 0: r = f & FLAG_OF; break;
+	case 1: r = f & FLAG_CF; break;
+	case 2: r = f & FLAG_ZF; break;
+	case 3: r = f & (FLAG_CF | FLAG_ZF); break;
+	case 4: r = f & FLAG_SF; break;
+	case 5: r = f & FLAG_PF; break;
+	case 6: r = !(f & FLAG_SF) != !(f & FLAG_OF); break;
+	default:
+		r = (f & FLAG_ZF) || (!(f & FLAG_SF) != !(f & FLAG_OF));
+		break;
+	}
+	return (cc & 1) ? !r : r;
+}
+
 /* Replace the arithmetic flags in `mask` by those in `v`. */
 static inline void flags_set_arith(struct cpu *c, uint32_t v, uint32_t mask)
 {
