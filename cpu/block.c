@@ -27,24 +27,54 @@
  * same block: they change only registers, arithmetic/direction flags, data
  * segments loaded as data (LDS/LES/LFS/LGS), memory, the FPU, or IP. */
 static const insn_fn block_straight[] = {
-	op_alu_rm_r, op_alu_r_rm, op_alu_acc_imm, op_alu_rm_imm,
-	op_inc_r, op_dec_r, op_inc_rm, op_dec_rm, op_test_rm_r,
-	op_test_acc_imm, op_test_rm_imm, op_not, op_neg, op_shift, op_setmo,
-	op_mul, op_imul1, op_div, op_idiv, op_imul_imm,
-	op_movs, op_cmps, op_stos, op_lods, op_scas,
-	op_jcc, op_jmp_rel, op_call_rel, op_ret, op_loop, op_jcxz,
-	op_call_rm, op_jmp_rm,
-	op_push_r, op_pop_r, op_push_rm, op_pop_rm, op_push_imm, op_pusha,
-	op_popa, op_enter, op_leave, op_pushf, op_push_sreg,
-	op_daa, op_das, op_aaa, op_aas, op_aam, op_aad, op_salc,
-	op_mov_rm_r, op_mov_r_rm, op_mov_rm_sreg, op_mov_r_imm,
-	op_mov_rm_imm, op_mov_acc_moffs, op_mov_moffs_acc, op_xchg_rm_r,
-	op_xchg_acc, op_lea, op_les, op_lds, op_lfs, op_lgs, op_xlat,
-	op_cbw, op_cwd, op_lahf, op_sahf, op_nop,
-	op_cmc, op_clc, op_stc, op_cld, op_std, op_cli,
-	op_movzx, op_movsx, op_setcc, op_cmov, op_bt, op_bsf, op_bsr,
-	op_bswap, op_shld, op_shrd, op_imul_r_rm, op_xadd, op_cmpxchg,
-	op_cmpxchg8b, op_rdtsc, op_fpu, op_fwait, op_esc, op_wait,
+    op_alu_rm_r,      op_alu_r_rm,
+    op_alu_acc_imm,   op_alu_rm_imm,
+    op_inc_r,	      op_dec_r,
+    op_inc_rm,	      op_dec_rm,
+    op_test_rm_r,     op_test_acc_imm,
+    op_test_rm_imm,   op_not,
+    op_neg,	      op_shift,
+    op_setmo,	      op_mul,
+    op_imul1,	      op_div,
+    op_idiv,	      op_imul_imm,
+    op_movs,	      op_cmps,
+    op_stos,	      op_lods,
+    op_scas,	      op_jcc,
+    op_jmp_rel,	      op_call_rel,
+    op_ret,	      op_loop,
+    op_jcxz,	      op_call_rm,
+    op_jmp_rm,	      op_push_r,
+    op_pop_r,	      op_push_rm,
+    op_pop_rm,	      op_push_imm,
+    op_pusha,	      op_popa,
+    op_enter,	      op_leave,
+    op_pushf,	      op_push_sreg,
+    op_daa,	      op_das,
+    op_aaa,	      op_aas,
+    op_aam,	      op_aad,
+    op_salc,	      op_mov_rm_r,
+    op_mov_r_rm,      op_mov_rm_sreg,
+    op_mov_r_imm,     op_mov_rm_imm,
+    op_mov_acc_moffs, op_mov_moffs_acc,
+    op_xchg_rm_r,     op_xchg_acc,
+    op_lea,	      op_les,
+    op_lds,	      op_lfs,
+    op_lgs,	      op_xlat,
+    op_cbw,	      op_cwd,
+    op_lahf,	      op_sahf,
+    op_nop,	      op_cmc,
+    op_clc,	      op_stc,
+    op_cld,	      op_std,
+    op_cli,	      op_movzx,
+    op_movsx,	      op_setcc,
+    op_cmov,	      op_bt,
+    op_bsf,	      op_bsr,
+    op_bswap,	      op_shld,
+    op_shrd,	      op_imul_r_rm,
+    op_xadd,	      op_cmpxchg,
+    op_cmpxchg8b,     op_rdtsc,
+    op_fpu,	      op_fwait,
+    op_esc,	      op_wait,
 };
 
 static bool block_continues(insn_fn fn)
@@ -109,7 +139,7 @@ struct block *cpu_block_build(struct cpu *c, uint32_t pa, const uint8_t *page,
 			/* The page's tail; the zeros past it only matter to an
 			 * instruction that runs into the next page, which is
 			 * left to the byte-by-byte path. */
-			uint8_t buf[FETCH_MAX] = { 0 };
+			uint8_t buf[FETCH_MAX] = {0};
 			memcpy(buf, page + p, MEM_PAGE_SIZE - p);
 			cpu_decode(c->q, buf, FETCH_MAX, c->code32, i);
 			if (p + i->len > MEM_PAGE_SIZE)
@@ -117,8 +147,8 @@ struct block *cpu_block_build(struct cpu *c, uint32_t pa, const uint8_t *page,
 		} else {
 			cpu_decode(c->q, page + p, FETCH_MAX, c->code32, i);
 		}
-		m->code_lines[pfn] |= (1ull << (p >> 6)) |
-				      (1ull << ((p + i->len - 1) >> 6));
+		m->code_lines[pfn] |=
+		    (1ull << (p >> 6)) | (1ull << ((p + i->len - 1) >> 6));
 		last = off;
 		off += i->len;
 		n++;

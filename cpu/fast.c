@@ -92,68 +92,68 @@ static inline void set16(struct cpu *c, unsigned r, uint32_t v)
 
 /* dst = rm, src = reg (r/m,reg forms; reg,r/m forms are swapped at
  * specialisation) or the immediate. */
-#define ALU_FORMS(NAME, LF, EXPR, WB)                                        \
-	static void fast_##NAME##32_rr(struct cpu *c, const struct insn *i) \
-	{                                                                    \
-		uint32_t a = (uint32_t)c->s.gpr[i->rm];                      \
-		uint32_t b = (uint32_t)c->s.gpr[i->reg], r;                  \
-		r = (EXPR) & 0xffffffffu;                                    \
-		lf_set(c, LF, 4, r, a, b);                                   \
-		if (WB)                                                      \
-			c->s.gpr[i->rm] = r;                                 \
-	}                                                                    \
-	static void fast_##NAME##16_rr(struct cpu *c, const struct insn *i) \
-	{                                                                    \
-		uint32_t a = (uint16_t)c->s.gpr[i->rm];                      \
-		uint32_t b = (uint16_t)c->s.gpr[i->reg], r;                  \
-		r = (EXPR) & 0xffff;                                         \
-		lf_set(c, LF, 2, r, a, b);                                   \
-		if (WB)                                                      \
-			set16(c, i->rm, r);                                  \
-	}                                                                    \
-	static void fast_##NAME##32_ri(struct cpu *c, const struct insn *i) \
-	{                                                                    \
-		uint32_t a = (uint32_t)c->s.gpr[i->rm], b = i->imm, r;       \
-		r = (EXPR) & 0xffffffffu;                                    \
-		lf_set(c, LF, 4, r, a, b);                                   \
-		if (WB)                                                      \
-			c->s.gpr[i->rm] = r;                                 \
-	}                                                                    \
-	static void fast_##NAME##16_ri(struct cpu *c, const struct insn *i) \
-	{                                                                    \
-		uint32_t a = (uint16_t)c->s.gpr[i->rm];                      \
-		uint32_t b = i->imm & 0xffff, r;                             \
-		r = (EXPR) & 0xffff;                                         \
-		lf_set(c, LF, 2, r, a, b);                                   \
-		if (WB)                                                      \
-			set16(c, i->rm, r);                                  \
+#define ALU_FORMS(NAME, LF, EXPR, WB)                                          \
+	static void fast_##NAME##32_rr(struct cpu * c, const struct insn *i)   \
+	{                                                                      \
+		uint32_t a = (uint32_t)c->s.gpr[i->rm];                        \
+		uint32_t b = (uint32_t)c->s.gpr[i->reg], r;                    \
+		r = (EXPR)&0xffffffffu;                                        \
+		lf_set(c, LF, 4, r, a, b);                                     \
+		if (WB)                                                        \
+			c->s.gpr[i->rm] = r;                                   \
+	}                                                                      \
+	static void fast_##NAME##16_rr(struct cpu * c, const struct insn *i)   \
+	{                                                                      \
+		uint32_t a = (uint16_t)c->s.gpr[i->rm];                        \
+		uint32_t b = (uint16_t)c->s.gpr[i->reg], r;                    \
+		r = (EXPR)&0xffff;                                             \
+		lf_set(c, LF, 2, r, a, b);                                     \
+		if (WB)                                                        \
+			set16(c, i->rm, r);                                    \
+	}                                                                      \
+	static void fast_##NAME##32_ri(struct cpu * c, const struct insn *i)   \
+	{                                                                      \
+		uint32_t a = (uint32_t)c->s.gpr[i->rm], b = i->imm, r;         \
+		r = (EXPR)&0xffffffffu;                                        \
+		lf_set(c, LF, 4, r, a, b);                                     \
+		if (WB)                                                        \
+			c->s.gpr[i->rm] = r;                                   \
+	}                                                                      \
+	static void fast_##NAME##16_ri(struct cpu * c, const struct insn *i)   \
+	{                                                                      \
+		uint32_t a = (uint16_t)c->s.gpr[i->rm];                        \
+		uint32_t b = i->imm & 0xffff, r;                               \
+		r = (EXPR)&0xffff;                                             \
+		lf_set(c, LF, 2, r, a, b);                                     \
+		if (WB)                                                        \
+			set16(c, i->rm, r);                                    \
 	}
 
 /* The memory forms: r/m,reg (mr), reg,r/m (rm) and r/m,imm (mi). */
-#define ALU_MEM_FORMS(NAME, LF, EXPR, WB, SZ, RD, WR, MASK)                  \
-	static void fast_##NAME##SZ##_mr(struct cpu *c, const struct insn *i) \
+#define ALU_MEM_FORMS(NAME, LF, EXPR, WB, SZ, RD, WR, MASK)                    \
+	static void fast_##NAME##SZ##_mr(struct cpu *c, const struct insn *i)  \
 	{                                                                      \
 		uint32_t ea = insn_ea(c, i), a = RD(c, i->seg, ea);            \
 		uint32_t b = (uint32_t)c->s.gpr[i->reg] & MASK, r;             \
-		r = (EXPR) & MASK;                                             \
+		r = (EXPR)&MASK;                                               \
 		lf_set(c, LF, SZ / 8, r, a, b);                                \
 		if (WB)                                                        \
 			WR(c, i->seg, ea, r);                                  \
 	}                                                                      \
-	static void fast_##NAME##SZ##_rm(struct cpu *c, const struct insn *i) \
+	static void fast_##NAME##SZ##_rm(struct cpu *c, const struct insn *i)  \
 	{                                                                      \
 		uint32_t a = (uint32_t)c->s.gpr[i->reg] & MASK, r;             \
 		uint32_t b = RD(c, i->seg, insn_ea(c, i));                     \
-		r = (EXPR) & MASK;                                             \
+		r = (EXPR)&MASK;                                               \
 		lf_set(c, LF, SZ / 8, r, a, b);                                \
 		if (WB)                                                        \
 			SET##SZ(c, i->reg, r);                                 \
 	}                                                                      \
-	static void fast_##NAME##SZ##_mi(struct cpu *c, const struct insn *i) \
+	static void fast_##NAME##SZ##_mi(struct cpu *c, const struct insn *i)  \
 	{                                                                      \
 		uint32_t ea = insn_ea(c, i), a = RD(c, i->seg, ea);            \
 		uint32_t b = i->imm & MASK, r;                                 \
-		r = (EXPR) & MASK;                                             \
+		r = (EXPR)&MASK;                                               \
 		lf_set(c, LF, SZ / 8, r, a, b);                                \
 		if (WB)                                                        \
 			WR(c, i->seg, ea, r);                                  \
@@ -161,16 +161,16 @@ static inline void set16(struct cpu *c, unsigned r, uint32_t v)
 
 #define SET32(c, n, v) ((c)->s.gpr[n] = (v))
 #define SET16(c, n, v) set16(c, n, v)
-#define ALU_ALL(NAME, LF, EXPR, WB)                                          \
-	ALU_FORMS(NAME, LF, EXPR, WB)                                        \
-	ALU_MEM_FORMS(NAME, LF, EXPR, WB, 32, rd32, wr32, 0xffffffffu)       \
+#define ALU_ALL(NAME, LF, EXPR, WB)                                            \
+	ALU_FORMS(NAME, LF, EXPR, WB)                                          \
+	ALU_MEM_FORMS(NAME, LF, EXPR, WB, 32, rd32, wr32, 0xffffffffu)         \
 	ALU_MEM_FORMS(NAME, LF, EXPR, WB, 16, rd16, wr16, 0xffffu)
 
 ALU_ALL(add, LF_ADD, a + b, 1)
 ALU_ALL(or, LF_LOGIC, a | b, 1)
 ALU_ALL(adc, LF_ADD, a + b + flag_cf(c), 1)
 ALU_ALL(sbb, LF_SUB, a - b - flag_cf(c), 1)
-ALU_ALL(and, LF_LOGIC, a & b, 1)
+ALU_ALL(and, LF_LOGIC, a &b, 1)
 ALU_ALL(sub, LF_SUB, a - b, 1)
 ALU_ALL(xor, LF_LOGIC, a ^ b, 1)
 ALU_ALL(cmp, LF_SUB, a - b, 0)
@@ -178,9 +178,12 @@ ALU_ALL(cmp, LF_SUB, a - b, 0)
 #undef ALU_MEM_FORMS
 #undef ALU_FORMS
 
-#define ALU_TABLE(FORM)                                                      \
-	{ fast_add##FORM, fast_or##FORM, fast_adc##FORM, fast_sbb##FORM,     \
-	  fast_and##FORM, fast_sub##FORM, fast_xor##FORM, fast_cmp##FORM }
+#define ALU_TABLE(FORM)                                                        \
+	{                                                                      \
+		fast_add##FORM, fast_or##FORM, fast_adc##FORM, fast_sbb##FORM, \
+		    fast_and##FORM, fast_sub##FORM, fast_xor##FORM,            \
+		    fast_cmp##FORM                                             \
+	}
 static const insn_fn alu32_mr[8] = ALU_TABLE(32_mr);
 static const insn_fn alu16_mr[8] = ALU_TABLE(16_mr);
 static const insn_fn alu32_rm[8] = ALU_TABLE(32_rm);
@@ -191,20 +194,20 @@ static const insn_fn alu16_mi[8] = ALU_TABLE(16_mi);
 
 /* Indexed by the ALU operation number (ADD OR ADC SBB AND SUB XOR CMP). */
 static const insn_fn alu32_rr[8] = {
-	fast_add32_rr, fast_or32_rr, fast_adc32_rr, fast_sbb32_rr,
-	fast_and32_rr, fast_sub32_rr, fast_xor32_rr, fast_cmp32_rr,
+    fast_add32_rr, fast_or32_rr,  fast_adc32_rr, fast_sbb32_rr,
+    fast_and32_rr, fast_sub32_rr, fast_xor32_rr, fast_cmp32_rr,
 };
 static const insn_fn alu16_rr[8] = {
-	fast_add16_rr, fast_or16_rr, fast_adc16_rr, fast_sbb16_rr,
-	fast_and16_rr, fast_sub16_rr, fast_xor16_rr, fast_cmp16_rr,
+    fast_add16_rr, fast_or16_rr,  fast_adc16_rr, fast_sbb16_rr,
+    fast_and16_rr, fast_sub16_rr, fast_xor16_rr, fast_cmp16_rr,
 };
 static const insn_fn alu32_ri[8] = {
-	fast_add32_ri, fast_or32_ri, fast_adc32_ri, fast_sbb32_ri,
-	fast_and32_ri, fast_sub32_ri, fast_xor32_ri, fast_cmp32_ri,
+    fast_add32_ri, fast_or32_ri,  fast_adc32_ri, fast_sbb32_ri,
+    fast_and32_ri, fast_sub32_ri, fast_xor32_ri, fast_cmp32_ri,
 };
 static const insn_fn alu16_ri[8] = {
-	fast_add16_ri, fast_or16_ri, fast_adc16_ri, fast_sbb16_ri,
-	fast_and16_ri, fast_sub16_ri, fast_xor16_ri, fast_cmp16_ri,
+    fast_add16_ri, fast_or16_ri,  fast_adc16_ri, fast_sbb16_ri,
+    fast_and16_ri, fast_sub16_ri, fast_xor16_ri, fast_cmp16_ri,
 };
 
 /* TEST r, r */
