@@ -15,7 +15,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Debian packages `make deps` installs (the header or tool each provides).
 DEB_PKGS := libsdl2-dev libslirp-dev zlib1g-dev libelf-dev libcriterion-dev \
 	    libjansson-dev pkg-config nasm seabios mtools dosfstools xorriso \
-	    clang xvfb gdb binutils
+	    clang xvfb gdb binutils syslinux syslinux-common
 BENCH_DEB_PKGS := qemu-system-x86 bochs bochsbios bochs-sdl vgabios
 # Host tools for the Linux test guest (`make linux-guest`; the guest itself
 # comes from Debian's i386 packages, fetched by tests/guests/linux/build.sh).

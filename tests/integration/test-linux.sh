@@ -77,3 +77,47 @@ SCRIPT
 	expect_in out "$want" &&
 	expect_in err "guest powered off"
 }
+
+# Issue #9: the same kernel booted the PC way: SeaBIOS boots an IDE disk
+# (an unpartitioned FAT16 "superfloppy" whose boot sector is Debian's
+# syslinux), syslinux reads syslinux.cfg, bzImage and initrd.gz through
+# INT 13h and hands the kernel its command line. The image is built here
+# with mkfs.fat, syslinux (through mtools, no root) and mcopy. ~35 s of
+# guest time; opt-in (LUCID_TEST_LINUX=1): minutes in the sanitizer build.
+test_linux_boots_through_seabios_and_syslinux_from_an_ide_disk() {
+	if [ ! -f build/linux/bzImage ] || [ ! -f build/linux/initrd.gz ]; then
+		skip "build/linux/bzImage missing: build the Linux guest with 'make linux-guest'"
+		return
+	fi
+	if [ -z "${LUCID_TEST_LINUX:-}" ]; then
+		skip "the SeaBIOS+syslinux Linux boot takes minutes; run with LUCID_TEST_LINUX=1"
+		return
+	fi
+	bios=/usr/share/seabios/bios.bin
+	[ -f "$bios" ] || { skip "$bios missing (make deps installs seabios)"; return; }
+	# mkfs.fat lives in /usr/sbin, outside a user's PATH.
+	PATH=$PATH:/usr/sbin:/sbin
+	for tool in syslinux mkfs.fat mcopy; do
+		command -v $tool >/dev/null ||
+			{ skip "$tool missing (make deps installs syslinux, dosfstools, mtools)"; return; }
+	done
+	img="$OUT/linux-syslinux.img"
+	rm -f "$img"
+	truncate -s 32M "$img" &&
+	mkfs.fat -F 16 -n LUCID "$img" >/dev/null &&
+	syslinux --install "$img" &&
+	printf '%s\n' "DEFAULT linux" "LABEL linux" "  KERNEL bzImage" \
+		"  APPEND initrd=initrd.gz $LINUX_APPEND" >"$OUT/syslinux.cfg" &&
+	mcopy -o -i "$img" build/linux/bzImage build/linux/initrd.gz \
+		"$OUT/syslinux.cfg" ::/ ||
+		{ name=linux_syslinux fail "could not build $img"; return; }
+	lucid_run linux_syslinux 1200 run --cpu pentium2 --mem 256M \
+		--bios "$bios" --hda "$img" --serial stdio \
+		--until-serial LUCID-LINUX-BOOT-OK --timeout 1200s --speed max \
+		--display none --debugcon "$OUT/linux_syslinux.debugcon"
+	# BOOT_IMAGE= is syslinux's: the command line came through its
+	# syslinux.cfg, not from Lucid's --append.
+	expect_rc 0 && expect_in out "LUCID-LINUX-BOOT-OK" &&
+	expect_in out "Kernel command line: BOOT_IMAGE=bzImage initrd=initrd.gz $LINUX_APPEND" &&
+	expect_in out "Freeing initrd memory"
+}
