@@ -14,8 +14,10 @@ OUT=build/linux
 WORK=$OUT/work
 DEBS=$WORK/debs
 ROOT=$WORK/initramfs
-# Modules later issues load (VMBus storage/network, IDE, NE2000 PCI).
-MODULES="hv_vmbus hv_storvsc hv_netvsc ata_piix sd_mod ne2k-pci"
+# Modules later issues load (VMBus storage/network, IDE, NE2000 PCI), and
+# vfat with the code page and character sets its mount wants (a file system
+# busybox can make: mkdosfs).
+MODULES="hv_vmbus hv_storvsc hv_netvsc ata_piix sd_mod ne2k-pci vfat nls_cp437 nls_ascii nls_utf8"
 
 die() {
 	echo "linux-guest: $*" >&2
