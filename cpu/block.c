@@ -21,8 +21,6 @@
 #include "cpu/fpu.h"
 #include "cpu/interp.h"
 
-#define FETCH_MAX 16
-
 /* Handlers after which the next instruction of the page can follow in the
  * same block: they change only registers, arithmetic/direction flags, data
  * segments loaded as data (LDS/LES/LFS/LGS), memory, the FPU, or IP. */

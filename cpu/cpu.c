@@ -13,8 +13,6 @@
 #include "cpu/pm.h"
 #include "mmu/paging.h"
 
-#define FETCH_MAX 16
-
 struct cpu *cpu_create(const struct cpu_model *model, struct mem *mem,
 		       struct bus *bus, struct clock *clock, struct irq *irq,
 		       struct log *log)
@@ -49,13 +47,6 @@ void cpu_destroy(struct cpu *c)
 	if (c)
 		cpu_block_free(c);
 	free(c);
-}
-
-/* Forget every decoded instruction (state loads, backend switches: RAM may
- * have been replaced behind the memory map's back). */
-static void cpu_dc_flush(struct cpu *c)
-{
-	cpu_block_flush(c);
 }
 
 void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *hooks)
@@ -584,7 +575,7 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *s)
 	cpu_mode_sync(c);
 	if (c->mem)
 		cpu_tlb_flush(c, true);
-	cpu_dc_flush(c);
+	cpu_block_flush(c); /* RAM may have been replaced behind the map */
 }
 
 uint64_t cpu_icount(const struct cpu *c)
@@ -615,5 +606,5 @@ const struct cpu_model *cpu_model_of(const struct cpu *c)
 void cpu_flush_caches(struct cpu *c)
 {
 	cpu_tlb_flush(c, true);
-	cpu_dc_flush(c);
+	cpu_block_flush(c); /* RAM may have been replaced behind the map */
 }

@@ -181,6 +181,7 @@ struct tlb_entry {
  * no key is 0). Blocks live in an arena that is emptied when full; the
  * table is direct-mapped by physical address. */
 #define BLOCK_MAX 32
+#define FETCH_MAX 16 /* bytes fetched for one decode (longest insn: 15) */
 #define BC_HASH 16384
 #define BC_ARENA (8u << 20)
 #define BC_VALID (1ull << 40)
